@@ -1,0 +1,10 @@
+"""The REST API: a router per app, mounted under /api/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("org/", include("fenlei.org.api.urls")),
+    path("accounts/", include("fenlei.accounts.api.urls")),
+    path("taxonomy/", include("fenlei.taxonomy.api.urls")),
+    path("core/", include("fenlei.core.api_urls")),
+]

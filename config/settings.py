@@ -1,0 +1,234 @@
+"""fenlei settings: one file, every environment-dependent value read from the environment.
+
+Environment variables (see README): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, FENLEI_*.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from config.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("FENLEI_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+_DEV_KEY = "fenlei-development-key-not-for-production-use-0123456789abcdef"
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and env_bool("FENLEI_PRODUCTION", False):
+        raise ConfigError("SECRET_KEY must be set in production (FENLEI_PRODUCTION=1)")
+    SECRET_KEY = _DEV_KEY
+elif len(SECRET_KEY) < 50:
+    raise ConfigError("SECRET_KEY must be at least 50 characters long")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("FENLEI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "axes",
+    "fenlei.core",
+    "fenlei.org",
+    "fenlei.accounts",
+    "fenlei.taxonomy",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "fenlei.core.middleware.AuditFaceMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "fenlei.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- database ---------------------------------------------------------------------------------
+_DATABASE_URL = env_str("DATABASE_URL", "")
+if _DATABASE_URL:
+    try:
+        _db = dj_database_url.parse(_DATABASE_URL, conn_max_age=env_int("FENLEI_DB_CONN_MAX_AGE", 60, minimum=0))
+    except Exception as exc:  # dj_database_url raises several types for a malformed URL
+        raise ConfigError(f"DATABASE_URL is not a usable database URL: {exc}") from None
+    if _db.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ConfigError("DATABASE_URL must point at PostgreSQL (postgres://…) or SQLite (sqlite:///…)")
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "fenlei.sqlite3",
+    }
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        "timeout": env_int("FENLEI_SQLITE_TIMEOUT", 20, minimum=1),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
+        ),
+    }
+    _db["TEST"] = {"NAME": None}
+else:
+    _db.setdefault("TEST", {})["NAME"] = env_str("FENLEI_TEST_DB_NAME", "test_fenlei")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): lock a username+address after repeated failures.
+AXES_FAILURE_LIMIT = env_int("FENLEI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("FENLEI_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env_bool("FENLEI_LOGIN_THROTTLE", True)
+
+# --- i18n and time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "fenlei" / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("FENLEI_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+FORMAT_MODULE_PATH = ["fenlei.core.formats"]
+LANGUAGE_COOKIE_NAME = "fenlei_language"
+
+# --- static and media -------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("FENLEI_MANIFEST_STATIC", not DEBUG and env_bool("FENLEI_PRODUCTION", False))
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FENLEI_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- security ---------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("FENLEI_SESSION_HOURS", 12, minimum=1) * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+_HTTPS = env_bool("FENLEI_HTTPS", False)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS and env_bool("FENLEI_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("FENLEI_HSTS_SECONDS", 31536000 if _HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FENLEI_BEHIND_PROXY", False) else None
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "fenlei.core.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("FENLEI_API_ANON_RATE", "60/min"),
+        "user": env_str("FENLEI_API_USER_RATE", "6000/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "fenlei API",
+    "DESCRIPTION": "The REST API of fenlei: the district's structure, accounts, waste taxonomy and audit log.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- caches (throttling state) ----------------------------------------------------------------
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- e-mail -----------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("FENLEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("FENLEI_FROM_EMAIL", "fenlei@localhost")
+
+# --- logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_choice("FENLEI_LOG_LEVEL", "warning",
+                                                          frozenset({"debug", "info", "warning", "error"})).upper()},
+}
+
+# --- fenlei's own settings --------------------------------------------------------------------
+# Local naming of the waste categories: national (厨余/其他), shanghai (湿/干), beijing, hangzhou (易腐/其他).
+FENLEI_NAMING = env_choice("FENLEI_NAMING", "shanghai", frozenset({"national", "shanghai", "beijing", "hangzhou"}))
+# Sorting scheme: two_stream (干湿两分类, recyclables and hazardous collected centrally) or four (四分类).
+FENLEI_SCHEME = env_choice("FENLEI_SCHEME", "two_stream", frozenset({"two_stream", "four"}))
+FENLEI_DISTRICT_NAME = env_str("FENLEI_DISTRICT_NAME", "")
+FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)
+

@@ -1,0 +1,28 @@
+"""URL map: one include per app, the API under /api/, the schema and its docs page."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("fenlei.core.urls")),
+    path("org/", include("fenlei.org.urls")),
+    path("accounts/", include("fenlei.accounts.urls")),
+    path("taxonomy/", include("fenlei.taxonomy.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "fenlei.core.views.forbidden"
+handler404 = "fenlei.core.views.not_found"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

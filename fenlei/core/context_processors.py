@@ -1,0 +1,41 @@
+"""What every page's shell needs: the navigation this user may use, the district's name."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fenlei.core.roles import Action
+
+
+def _nav(user):
+    if not user.is_authenticated:
+        return []
+    from fenlei.accounts.models import RoleAssignment
+    from fenlei.core.models import AuditEntry
+    from fenlei.core.scoping import can_anywhere
+    from fenlei.org.models import Area, Authority, Hauler, Site
+    from fenlei.taxonomy.models import Category
+
+    items = [("home", _("Home"), reverse("core:home"))]
+    if can_anywhere(user, Action.VIEW, Area):
+        items.append(("areas", _("Areas"), reverse("org:area-list")))
+    if can_anywhere(user, Action.VIEW, Site):
+        items.append(("sites", _("Sites"), reverse("org:site-list")))
+    if can_anywhere(user, Action.VIEW, Authority):
+        items.append(("authorities", _("Authorities"), reverse("org:authority-list")))
+    if can_anywhere(user, Action.VIEW, Hauler):
+        items.append(("haulers", _("Hauliers"), reverse("org:hauler-list")))
+    if can_anywhere(user, Action.VIEW, Category):
+        items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
+    if can_anywhere(user, Action.MANAGE, RoleAssignment):
+        items.append(("users", _("Users"), reverse("accounts:user-list")))
+    if can_anywhere(user, Action.AUDIT, AuditEntry):
+        items.append(("audit", _("Audit log"), reverse("core:audit-list")))
+    return items
+
+
+def shell(request):
+    return {
+        "nav_items": _nav(request.user) if hasattr(request, "user") else [],
+        "district_name": settings.FENLEI_DISTRICT_NAME,
+    }

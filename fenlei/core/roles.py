@@ -1,0 +1,81 @@
+"""Roles and the actions each may take.
+
+A role says *what* a user may do; the target of a role assignment says *where*
+(see `fenlei.core.scoping`). The table below is the single place where actions are granted.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("District sorting office administrator")
+    DISTRICT_LEADER = "district_leader", _("District leader (read-only)")
+    STREET_ADMIN = "street_admin", _("Street administrator")
+    COMMUNITY_ADMIN = "community_admin", _("Community administrator")
+    AUTHORITY = "authority", _("Industry authority")
+    INSPECTOR = "inspector", _("Inspector")
+    HAULER = "hauler", _("Hauler")
+    SITE_MANAGER = "site_manager", _("Site manager")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("view")
+    ADD = "add", _("add")
+    CHANGE = "change", _("change")
+    CLOSE = "close", _("close")
+    IMPORT = "import", _("import")
+    EXPORT = "export", _("export")
+    MANAGE = "manage", _("manage users")
+    AUDIT = "audit", _("read the audit log")
+
+
+class TargetKind(models.TextChoices):
+    AREA = "area", _("Area")
+    SITE = "site", _("Site")
+    AUTHORITY = "authority", _("Industry authority")
+    HAULER = "hauler", _("Hauler")
+
+
+#: Which kind of target each role is assigned to.
+ROLE_TARGET: dict[str, str] = {
+    Role.DISTRICT_ADMIN: TargetKind.AREA,
+    Role.DISTRICT_LEADER: TargetKind.AREA,
+    Role.STREET_ADMIN: TargetKind.AREA,
+    Role.COMMUNITY_ADMIN: TargetKind.AREA,
+    Role.INSPECTOR: TargetKind.AREA,
+    Role.AUTHORITY: TargetKind.AUTHORITY,
+    Role.HAULER: TargetKind.HAULER,
+    Role.SITE_MANAGER: TargetKind.SITE,
+}
+
+_ALL = frozenset(Action.values)
+_READ = frozenset({Action.VIEW, Action.EXPORT})
+_KEEP = frozenset({Action.VIEW, Action.ADD, Action.CHANGE, Action.CLOSE, Action.IMPORT, Action.EXPORT})
+
+#: role -> {domain: actions}. A domain is a model label ("org.site"), an app label ("org") or "*".
+#: The most specific key wins.
+ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
+    Role.DISTRICT_ADMIN: {"*": _ALL},
+    Role.DISTRICT_LEADER: {"*": _READ},
+    Role.STREET_ADMIN: {"*": _KEEP, "org.authority": _READ, "org.hauler": _READ, "taxonomy": _READ},
+    Role.COMMUNITY_ADMIN: {
+        "*": _KEEP,
+        "org.area": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
+        "taxonomy": _READ,
+    },
+    Role.AUTHORITY: {"*": _READ, "org.authority": frozenset({Action.VIEW})},
+    Role.INSPECTOR: {"*": frozenset({Action.VIEW})},
+    Role.HAULER: {"*": frozenset({Action.VIEW}), "org.hauler": frozenset({Action.VIEW, Action.CHANGE})},
+    Role.SITE_MANAGER: {"*": frozenset({Action.VIEW}), "org.site": frozenset({Action.VIEW, Action.CHANGE})},
+}
+
+
+def role_allows(role: str, action: str, model_label: str) -> bool:
+    """Whether `role` may take `action` on models labelled `model_label` ("app.model"), anywhere."""
+    table = ROLE_ACTIONS.get(role, {})
+    app_label = model_label.split(".", 1)[0]
+    for key in (model_label, app_label, "*"):
+        if key in table:
+            return action in table[key]
+    return False

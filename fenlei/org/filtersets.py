@@ -1,0 +1,117 @@
+"""One FilterSet per model, shared by the HTML lists and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fenlei.core.roles import Action
+from fenlei.core.scoping import for_user, subtree_q
+from fenlei.org.choices import KIND_LEVEL, AreaKind, AreaLevel
+from fenlei.org.models import Area, Authority, Hauler, Site, SiteKind
+
+
+def _scoped_areas(level: int):
+    """Choices of areas at `level` that the requesting user may see."""
+
+    def queryset(request):
+        qs = Area.objects.filter(kind__in=[k for k, v in KIND_LEVEL.items() if v == level])
+        user = getattr(request, "user", None)
+        return for_user(user, Action.VIEW, qs).order_by("path") if user else qs.none()
+
+    return queryset
+
+
+
+STATUS_CHOICES = (("open", _("Open")), ("closed", _("Closed")), ("all", _("All")))
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """Rows of the subtree under the chosen area (through the model's area-path field)."""
+
+    def __init__(self, *args, path_field: str = "area_path", **kwargs):
+        self.path_field = path_field
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(subtree_q(self.path_field, value.path))
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", STATUS_CHOICES)
+        kwargs.setdefault("label", _("Status"))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value == "closed":
+            return qs.filter(closed_on__isnull=False)
+        if value == "all":
+            return qs
+        return qs.filter(closed_on__isnull=True)
+
+
+class AreaFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
+    parent = django_filters.ModelChoiceFilter(label=_("Parent area"), queryset=Area.objects.all())
+    within = SubtreeFilter(label=_("Within"), queryset=_scoped_areas(AreaLevel.DISTRICT), path_field="path")
+    street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), path_field="path")
+    rural = django_filters.BooleanFilter(label=_("Rural"))
+    status = StatusFilter()
+
+    class Meta:
+        model = Area
+        fields = ["q", "kind", "parent", "within", "street", "rural", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+
+
+class SiteFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ModelMultipleChoiceFilter(label=_("Kind"), queryset=SiteKind.objects.all())
+    street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET))
+    community = django_filters.ModelChoiceFilter(label=_("Community"), queryset=_scoped_areas(AreaLevel.COMMUNITY))
+    within = SubtreeFilter(label=_("Within"), queryset=Area.objects.all(), widget=forms.HiddenInput)
+    authority = django_filters.ModelChoiceFilter(
+        label=_("Industry authority"),
+        queryset=lambda request: for_user(request.user, Action.VIEW, Authority.objects.all()) if request else Authority.objects.none(),
+    )
+    status = StatusFilter()
+
+    class Meta:
+        model = Site
+        fields = ["q", "kind", "street", "community", "within", "authority", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value) | Q(code__iexact=value))
+
+
+class AuthorityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = StatusFilter()
+
+    class Meta:
+        model = Authority
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(sector__icontains=value))
+
+
+class HaulerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = StatusFilter()
+
+    class Meta:
+        model = Hauler
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(licence_no__iexact=value))
