@@ -1,0 +1,56 @@
+"""Shared pytest fixtures: the fixture world and a signed-in client per persona."""
+
+import pytest
+from django.test import Client
+
+from fenlei.core.testing.world import PASSWORD, PERSONAS, build_world
+
+
+@pytest.fixture(autouse=True)
+def _no_login_throttle(settings):
+    """Login throttling is tested on its own; elsewhere it would only slow the suite down."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2 at full strength costs ~0.3 s a user: tests only need hashing to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world):
+    """client_for("sam") -> a Django test client signed in as that persona (None: anonymous)."""
+    cache = {}
+
+    def make(name):
+        if name not in cache:
+            c = Client()
+            if name is not None:
+                c.force_login(world.users[name], backend="django.contrib.auth.backends.ModelBackend")
+            cache[name] = c
+        return cache[name]
+
+    return make
+
+
+@pytest.fixture
+def api_for(world):
+    """api_for("sam") -> a DRF APIClient authenticated as that persona."""
+    from rest_framework.test import APIClient
+
+    def make(name):
+        c = APIClient()
+        if name is not None:
+            c.force_authenticate(world.users[name])
+        return c
+
+    return make
+
+
+__all__ = ["PASSWORD", "PERSONAS"]
