@@ -54,6 +54,8 @@ class ScopedListView(ScopedMixin, ListView):
         query.pop("page", None)
         ctx["query_string"] = query.urlencode()
         ctx["can_add"] = can_anywhere(self.request.user, Action.ADD, self.model)
+        ctx["can_import"] = can_anywhere(self.request.user, Action.IMPORT, self.model)
+        ctx["can_export"] = can_anywhere(self.request.user, Action.EXPORT, self.model)
         return ctx
 
 

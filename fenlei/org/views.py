@@ -12,9 +12,11 @@ from django.views import View
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can, get_for_user, placeable_areas
 from fenlei.core.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
+from fenlei.core.views_importexport import ExportView, ImportView, TemplateDownloadView
 from fenlei.org import selectors, services
 from fenlei.org.filtersets import AreaFilterSet, AuthorityFilterSet, HaulerFilterSet, SiteFilterSet
 from fenlei.org.forms import AreaForm, AuthorityForm, CloseForm, HaulerForm, MoveForm, SiteForm
+from fenlei.org.importexport import SiteLedger
 from fenlei.org.models import Area, Authority, Hauler, Site
 
 # --- areas --------------------------------------------------------------------------------------
@@ -438,3 +440,23 @@ class SearchView(View):
         q = request.GET.get("q", "")
         areas, sites = selectors.search(request.user, q)
         return render(request, "org/search.html", {"q": q, "areas": areas, "sites": sites})
+
+
+# --- Excel ----------------------------------------------------------------------------------------
+
+class SiteExcelMixin:
+    ledger_class = SiteLedger
+    list_url_name = "org:site-list"
+    title = gettext_lazy("Import sites from Excel")
+
+
+class SiteImportView(SiteExcelMixin, ImportView):
+    pass
+
+
+class SiteTemplateView(SiteExcelMixin, TemplateDownloadView):
+    pass
+
+
+class SiteExportView(SiteExcelMixin, ExportView):
+    filterset_class = SiteFilterSet
