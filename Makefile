@@ -49,7 +49,6 @@ bench: venv
 
 i18n: venv
 	cd fenlei && ../$(BIN)/fenlei makemessages -l zh_Hans -l en --no-obsolete --no-location -v 0
-	cd fenlei && ../$(BIN)/fenlei makemessages -d djangojs -l zh_Hans -l en --no-obsolete --no-location -v 0 --ignore 'static/django_htmx/*'
 	cd fenlei && ../$(BIN)/fenlei compilemessages -v 0
 
 i18n-check: venv
