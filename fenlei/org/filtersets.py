@@ -59,7 +59,8 @@ class StatusFilter(django_filters.ChoiceFilter):
 class AreaFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
-    parent = django_filters.ModelChoiceFilter(label=_("Parent area"), queryset=Area.objects.all())
+    parent = django_filters.ModelChoiceFilter(label=_("Parent area"), queryset=Area.objects.all(),
+                                              widget=forms.HiddenInput)
     within = SubtreeFilter(label=_("Within"), queryset=_scoped_areas(AreaLevel.DISTRICT), path_field="path")
     street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), path_field="path")
     rural = django_filters.BooleanFilter(label=_("Rural"))
@@ -91,6 +92,23 @@ class SiteFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value) | Q(code__iexact=value))
+
+    def narrow_for_display(self, limit: int = 200) -> None:
+        """Keep the community select short on a page: the chosen street's communities, or all of them
+        when there are few (a street's or a community's own officer); otherwise ask for a street first.
+
+        Only what the select *offers* changes: the filter still accepts any community in scope (the API
+        passes ids)."""
+        field = self.form.fields["community"]
+        queryset = field.queryset
+        data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
+        street, chosen = data.get("street"), data.get("community")
+        if street is not None:
+            queryset = queryset.filter(subtree_q("path", street.path))
+        elif queryset[: limit + 1].count() > limit:
+            queryset = queryset.filter(pk=chosen.pk) if chosen is not None else queryset.none()
+            field.help_text = _("Choose a street first.")
+        field.queryset = queryset
 
 
 class AuthorityFilterSet(django_filters.FilterSet):

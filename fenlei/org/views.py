@@ -177,6 +177,10 @@ class SiteListView(ScopedListView):
             qs = qs.filter(closed_on__isnull=True)
         return qs
 
+    def get_context_data(self, **kwargs):
+        self.filterset.narrow_for_display()
+        return super().get_context_data(**kwargs)
+
 
 class SiteDetailView(ScopedDetailView):
     model = Site
