@@ -44,11 +44,15 @@ def api_for(world):
     """api_for("sam") -> a DRF APIClient authenticated as that persona."""
     from rest_framework.test import APIClient
 
+    cache = {}
+
     def make(name):
-        c = APIClient()
-        if name is not None:
-            c.force_authenticate(world.users[name])
-        return c
+        if name not in cache:
+            c = APIClient()
+            if name is not None:
+                c.force_authenticate(world.users[name])
+            cache[name] = c
+        return cache[name]
 
     return make
 

@@ -3,9 +3,11 @@
 Environment variables (see README): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, FENLEI_*.
 """
 
+import contextlib
 from pathlib import Path
 
 import dj_database_url
+
 from config.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,7 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fenlei.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,10 +149,8 @@ LANGUAGE_COOKIE_NAME = "fenlei_language"
 # --- static and media -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-try:  # WhiteNoise looks here at start-up; an empty folder is enough before collectstatic
+with contextlib.suppress(OSError):  # WhiteNoise looks here at start-up; an empty folder will do
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -37,6 +37,13 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("accounts:user-detail", args=[self.pk])
 
+    @property
+    def audit_area_path(self) -> str:
+        """Entries about a user are filed under the area of its first active role, so the office that
+        manages the user finds them in the audit log."""
+        first = self.role_assignments.filter(active=True).order_by("area_path").values_list("area_path", flat=True)
+        return next(iter(first), "")
+
     def audit_snapshot(self) -> dict:
         return {
             "username": self.username, "display_name": self.display_name, "email": self.email,

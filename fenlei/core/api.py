@@ -6,14 +6,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from fenlei.core import audit
 from fenlei.core.models import AuditEntry
 from fenlei.core.roles import Action
-from fenlei.core.scoping import can, for_user
+from fenlei.core.scoping import can, can_anywhere, for_user
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -29,20 +30,41 @@ def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": exc.messages})
 
 
+class MayAddSomewhere(permissions.BasePermission):
+    """Creating needs a role that grants the add action on the model somewhere (else 403).
+
+    Where exactly the new row may go is checked once the body names its place.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if view.action != "create":
+            return True
+        return can_anywhere(request.user, Action.ADD, view.queryset.model)
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     """A viewset whose every query goes through the scoping function.
 
     Reads use the "view" action; `get_object()` answers 404 outside the scope and 403 when the
-    user may see the object but not take the method's action on it.
+    user may see the object but not take the method's action on it. Filters apply to list
+    actions only: a detail lookup (retrieve, history, reopen) must find closed rows too.
     """
 
+    permission_classes = [permissions.IsAuthenticated, MayAddSomewhere]
     write_actions = {
         "create": Action.ADD,
         "update": Action.CHANGE,
         "partial_update": Action.CHANGE,
         "close": Action.CLOSE,
+        "reopen": Action.CLOSE,
         "destroy": Action.CLOSE,
     }
+    #: The actions that take the FilterSet.
+    filtered_actions = frozenset({"list"})
+
+    @property
+    def filter_backends(self):
+        return list(api_settings.DEFAULT_FILTER_BACKENDS) if self.action in self.filtered_actions else []
 
     def get_queryset(self):
         return for_user(self.request.user, Action.VIEW, self.queryset.all())

@@ -61,7 +61,7 @@ def _entry(obj: models.Model, action: str, by, changes: dict, note: str, face: s
         user_repr=(user.get_username() if user else ""),
         face=face or current_face(),
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj), for_concrete_model=False),
+        content_type=ContentType.objects.get_for_model(obj.__class__, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         changes=changes,
@@ -110,6 +110,6 @@ def log_bulk(objs: Iterable[models.Model], action: str, *, by, changes_for=None,
 def history(obj: models.Model):
     """The audit entries of one object, newest first."""
     return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj), for_concrete_model=False),
+        content_type=ContentType.objects.get_for_model(obj.__class__, for_concrete_model=False),
         object_id=str(obj.pk),
     ).select_related("user")

@@ -62,6 +62,8 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.COMMUNITY_ADMIN: {
         "*": _KEEP,
         "org.area": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
+        "org.authority": _READ,
+        "org.hauler": _READ,
         "taxonomy": _READ,
     },
     Role.AUTHORITY: {"*": _READ, "org.authority": frozenset({Action.VIEW})},

@@ -35,6 +35,9 @@ class Scope:
     #: Reference data (categories, site kinds): every role may view all of it; only roles held over
     #: the district (or the city) may take other actions on it.
     reference: bool = False
+    #: Rows placed at an area above the assignment (an authority or hauler registered with the
+    #: district) are *viewable* from the streets and communities below it.
+    visible_from_below: bool = False
 
     def field_for(self, kind: str) -> str | None:
         return getattr(self, kind)
@@ -81,7 +84,12 @@ def _target_q(assignment, spec: Scope, action: str) -> Q | None:
     if kind == TargetKind.AREA:
         if assignment.area is None or assignment.area.closed_on is not None:
             return None
-        return subtree_q(field, assignment.area.path)
+        q = subtree_q(field, assignment.area.path)
+        if spec.visible_from_below and action == "view":
+            path = assignment.area.path
+            ancestors = [path[: i + 1] for i, ch in enumerate(path[:-1]) if ch == "."]
+            q |= Q(**{f"{field}__in": ancestors})
+        return q
     target_id = getattr(assignment, f"{kind}_id")
     return Q(**{field: target_id}) if target_id is not None else None
 

@@ -99,7 +99,7 @@ class ServiceFormView(ScopedMixin, View):
                 with transaction.atomic():
                     result = self.perform(form)
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 return redirect(self.success_url(result))
         return render(request, self.template_name, self.get_context(form), status=200 if form.is_valid() else 400)
@@ -114,7 +114,7 @@ class ServiceFormView(ScopedMixin, View):
         return result.get_absolute_url()
 
 
-def _attach_errors(form, exc: ValidationError) -> None:
+def attach_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None

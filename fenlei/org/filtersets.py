@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, subtree_q
@@ -28,6 +30,7 @@ def _scoped_areas(level: int):
 STATUS_CHOICES = (("open", _("Open")), ("closed", _("Closed")), ("all", _("All")))
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """Rows of the subtree under the chosen area (through the model's area-path field)."""
 

@@ -187,7 +187,7 @@ class Authority(ScopedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    scope = Scope(area="area_path", authority="pk")
+    scope = Scope(area="area_path", authority="pk", visible_from_below=True)
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("industry authority")
@@ -225,7 +225,7 @@ class Hauler(ScopedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    scope = Scope(area="area_path", hauler="pk")
+    scope = Scope(area="area_path", hauler="pk", visible_from_below=True)
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("hauler")

@@ -104,7 +104,13 @@ def label(category) -> str:
 
 
 def colour(category) -> str:
-    return PROFILE_COLOURS.get(profile(), {}).get(category.code, category.colour)
+    """The bin colour of a category under the profile; a sub-category takes its parent's local colour."""
+    overrides = PROFILE_COLOURS.get(profile(), {})
+    if category.code in overrides:
+        return overrides[category.code]
+    if category.parent_id is not None and category.parent.code in overrides:
+        return overrides[category.parent.code]
+    return category.colour
 
 
 def streams() -> list[Stream]:

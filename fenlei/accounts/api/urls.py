@@ -1,4 +1,13 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from fenlei.accounts.api import views
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("users", views.UserViewSet, basename="accounts-user")
+router.register("assignments", views.RoleAssignmentViewSet, basename="accounts-assignment")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="accounts-me"),
+    *router.urls,
+]
