@@ -47,8 +47,13 @@ def main(argv=None) -> int:
     results = pages.run(runs=args.runs)
     vendor = connection.vendor
     path = OUT / f"results-{args.scale}-{vendor}.json"
-    path.write_text(json.dumps({"scale": args.scale, "database": vendor, "runs": args.runs, "pages": results},
-                               ensure_ascii=False, indent=2))
+    path.write_text(
+        json.dumps(
+            {"scale": args.scale, "database": vendor, "runs": args.runs, "pages": results},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     print(f"\n{args.scale} scale on {vendor}, {args.runs} runs each (server time through the test client)")
     print(f"{'page':<44} {'rows':>7} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for r in results:

@@ -86,7 +86,9 @@ TEMPLATES = [
 _DATABASE_URL = env_str("DATABASE_URL", "")
 if _DATABASE_URL:
     try:
-        _db = dj_database_url.parse(_DATABASE_URL, conn_max_age=env_int("FENLEI_DB_CONN_MAX_AGE", 60, minimum=0))
+        _db = dj_database_url.parse(
+            _DATABASE_URL, conn_max_age=env_int("FENLEI_DB_CONN_MAX_AGE", 60, minimum=0)
+        )
     except Exception as exc:  # dj_database_url raises several types for a malformed URL
         raise ConfigError(f"DATABASE_URL is not a usable database URL: {exc}") from None
     if _db.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
@@ -179,7 +181,9 @@ SECURE_SSL_REDIRECT = _HTTPS and env_bool("FENLEI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("FENLEI_HSTS_SECONDS", 31536000 if _HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FENLEI_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FENLEI_BEHIND_PROXY", False) else None
+)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -224,15 +228,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("FENLEI_LOG_LEVEL", "warning",
-                                                          frozenset({"debug", "info", "warning", "error"})).upper()},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "FENLEI_LOG_LEVEL", "warning", frozenset({"debug", "info", "warning", "error"})
+        ).upper(),
+    },
 }
 
 # --- fenlei's own settings --------------------------------------------------------------------
 # Local naming of the waste categories: national (厨余/其他), shanghai (湿/干), beijing, hangzhou (易腐/其他).
-FENLEI_NAMING = env_choice("FENLEI_NAMING", "shanghai", frozenset({"national", "shanghai", "beijing", "hangzhou"}))
+FENLEI_NAMING = env_choice(
+    "FENLEI_NAMING", "shanghai", frozenset({"national", "shanghai", "beijing", "hangzhou"})
+)
 # Sorting scheme: two_stream (干湿两分类, recyclables and hazardous collected centrally) or four (四分类).
 FENLEI_SCHEME = env_choice("FENLEI_SCHEME", "two_stream", frozenset({"two_stream", "four"}))
 FENLEI_DISTRICT_NAME = env_str("FENLEI_DISTRICT_NAME", "")
 FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)
-

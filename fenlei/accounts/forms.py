@@ -16,10 +16,14 @@ USER_FIELDS = ["display_name", "email", "phone", "organisation"]
 class _PasswordPair(forms.Form):
     """Two password fields that must agree; the strength rules are checked by the service."""
 
-    password1 = forms.CharField(label=_("Password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Password again"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -37,7 +41,9 @@ class UserCreateForm(_PasswordPair, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["password1"].required = False
         self.fields["password2"].required = False
-        self.fields["password1"].help_text = _("Leave empty to create the account without a password for now.")
+        self.fields["password1"].help_text = _(
+            "Leave empty to create the account without a password for now."
+        )
         self.order_fields(["username", "display_name", "password1", "password2"])
 
 
@@ -53,7 +59,9 @@ class SetPasswordForm(_PasswordPair):
 
 def _target_label(obj, kind: str) -> str:
     if kind == TargetKind.AREA:
-        return "{indent}{name} ({kind})".format(indent="· " * obj.depth, name=obj.name, kind=obj.get_kind_display())
+        return "{indent}{name} ({kind})".format(
+            indent="· " * obj.depth, name=obj.name, kind=obj.get_kind_display()
+        )
     if kind == TargetKind.SITE:
         return f"{obj.name} · {obj.community.name}"
     return str(obj)
@@ -85,8 +93,12 @@ class AssignmentForm(forms.Form):
             objs = {str(o.pk): o for o in assignable_targets(manager, kind, role)}
             self._targets[kind] = objs
             if objs:
-                groups.append((TargetKind(kind).label,
-                               [(f"{kind}:{pk}", _target_label(o, kind)) for pk, o in objs.items()]))
+                groups.append(
+                    (
+                        TargetKind(kind).label,
+                        [(f"{kind}:{pk}", _target_label(o, kind)) for pk, o in objs.items()],
+                    )
+                )
         self.fields["target"].choices = [("", "---------"), *groups]
 
     def clean_target(self):
@@ -101,6 +113,10 @@ class AssignmentForm(forms.Form):
         data = super().clean()
         role, target = data.get("role"), data.get("target")
         if role and target is not None and target._meta.model_name != ROLE_TARGET[role]:
-            self.add_error("target", _("The role “{role}” is held over a {kind}.").format(
-                role=Role(role).label, kind=TargetKind(ROLE_TARGET[role]).label))
+            self.add_error(
+                "target",
+                _("The role “{role}” is held over a {kind}.").format(
+                    role=Role(role).label, kind=TargetKind(ROLE_TARGET[role]).label
+                ),
+            )
         return data

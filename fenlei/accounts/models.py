@@ -41,13 +41,21 @@ class User(AbstractUser):
     def audit_area_path(self) -> str:
         """Entries about a user are filed under the area of its first active role, so the office that
         manages the user finds them in the audit log."""
-        first = self.role_assignments.filter(active=True).order_by("area_path").values_list("area_path", flat=True)
+        first = (
+            self.role_assignments.filter(active=True)
+            .order_by("area_path")
+            .values_list("area_path", flat=True)
+        )
         return next(iter(first), "")
 
     def audit_snapshot(self) -> dict:
         return {
-            "username": self.username, "display_name": self.display_name, "email": self.email,
-            "phone": self.phone, "organisation": self.organisation, "is_active": self.is_active,
+            "username": self.username,
+            "display_name": self.display_name,
+            "email": self.email,
+            "phone": self.phone,
+            "organisation": self.organisation,
+            "is_active": self.is_active,
         }
 
 
@@ -64,16 +72,27 @@ ROLE_AREA_LEVELS = {
 class RoleAssignment(Model):
     """A user holds `role` over one target: an area, a site, an industry authority or a hauler."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    area = models.ForeignKey(Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
-    site = models.ForeignKey(Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
-    authority = models.ForeignKey(Authority, verbose_name=_("industry authority"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    hauler = models.ForeignKey(Hauler, verbose_name=_("hauler"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("industry authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hauler = models.ForeignKey(
+        Hauler, verbose_name=_("hauler"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     active = models.BooleanField(_("active"), default=True)
     area_path = models.CharField(_("area path"), max_length=255, blank=True, editable=False)
 
@@ -94,7 +113,9 @@ class RoleAssignment(Model):
                 name="accounts_assignment_one_target",
             ),
         ]
-        indexes = [models.Index(fields=["area_path"], opclasses=["varchar_pattern_ops"], name="accounts_ra_path")]
+        indexes = [
+            models.Index(fields=["area_path"], opclasses=["varchar_pattern_ops"], name="accounts_ra_path")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.target}"
@@ -114,24 +135,43 @@ class RoleAssignment(Model):
         if not self.role:
             return
         kind = ROLE_TARGET[self.role]
-        targets = {"area": self.area_id, "site": self.site_id, "authority": self.authority_id, "hauler": self.hauler_id}
+        targets = {
+            "area": self.area_id,
+            "site": self.site_id,
+            "authority": self.authority_id,
+            "hauler": self.hauler_id,
+        }
         for name, value in targets.items():
             if name != kind and value is not None:
                 targets[name] = None
                 setattr(self, name, None)
         if targets[kind] is None:
-            raise ValidationError({kind: _("The role “{role}” needs a {target}.").format(
-                role=self.get_role_display(), target=TargetKind(kind).label)})
+            raise ValidationError(
+                {
+                    kind: _("The role “{role}” needs a {target}.").format(
+                        role=self.get_role_display(), target=TargetKind(kind).label
+                    )
+                }
+            )
         target = getattr(self, kind)
         if kind == TargetKind.AREA and target.level not in ROLE_AREA_LEVELS[self.role]:
-            raise ValidationError({"area": _("The role “{role}” cannot be held over a {kind}.").format(
-                role=self.get_role_display(), kind=target.get_kind_display())})
+            raise ValidationError(
+                {
+                    "area": _("The role “{role}” cannot be held over a {kind}.").format(
+                        role=self.get_role_display(), kind=target.get_kind_display()
+                    )
+                }
+            )
         if getattr(target, "closed_on", None) is not None:
             raise ValidationError({kind: _("“{target}” is closed.").format(target=target)})
         self.area_path = getattr(target, "path", None) or getattr(target, "area_path", "")
-        if RoleAssignment.objects.filter(
-            user_id=self.user_id, role=self.role, active=True, **{f"{kind}_id": targets[kind]}
-        ).exclude(pk=self.pk).exists():
+        if (
+            RoleAssignment.objects.filter(
+                user_id=self.user_id, role=self.role, active=True, **{f"{kind}_id": targets[kind]}
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
             raise ValidationError(_("This user already holds this role there."))
 
     @property

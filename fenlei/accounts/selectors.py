@@ -60,8 +60,11 @@ def manageable_users(manager, *, search: str = "") -> QuerySet:
     if search:
         search = search.strip()
         users = users.filter(
-            Q(username__icontains=search) | Q(display_name__icontains=search)
-            | Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(email__icontains=search)
+            Q(username__icontains=search)
+            | Q(display_name__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
         )
     return users.prefetch_related(active_assignments_prefetch()).order_by("username")
 

@@ -67,7 +67,9 @@ def unassign(*, assignment: RoleAssignment, by) -> None:
     assignment.active = False
     assignment.save(update_fields=["active", "updated_at"])
     audit.log(assignment, AuditAction.UNASSIGN, by=by, changes={"active": [True, False]})
-    audit.log(assignment.user, AuditAction.UNASSIGN, by=by, changes={"role_assignment": [str(assignment), None]})
+    audit.log(
+        assignment.user, AuditAction.UNASSIGN, by=by, changes={"role_assignment": [str(assignment), None]}
+    )
     scoping.clear_cache(assignment.user)
 
 
@@ -85,14 +87,29 @@ def api_token_write(*, user: User, op: str) -> Token | None:
     had = Token.objects.filter(user=user).delete()[0] > 0
     if op == "revoke":
         if had:
-            audit.log(user, AuditAction.UPDATE, by=user, changes={"api_token": ["***", None]},
-                      note=_("API token revoked"))
+            audit.log(
+                user,
+                AuditAction.UPDATE,
+                by=user,
+                changes={"api_token": ["***", None]},
+                note=_("API token revoked"),
+            )
         return None
     token = Token.objects.create(user=user)
     if had:
-        audit.log(user, AuditAction.UPDATE, by=user, changes={"api_token": ["***", "***"]},
-                  note=_("API token regenerated"))
+        audit.log(
+            user,
+            AuditAction.UPDATE,
+            by=user,
+            changes={"api_token": ["***", "***"]},
+            note=_("API token regenerated"),
+        )
     else:
-        audit.log(user, AuditAction.UPDATE, by=user, changes={"api_token": [None, "***"]},
-                  note=_("API token created"))
+        audit.log(
+            user,
+            AuditAction.UPDATE,
+            by=user,
+            changes={"api_token": [None, "***"]},
+            note=_("API token created"),
+        )
     return token

@@ -74,7 +74,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().get_context_data(
             cancel_url=reverse("accounts:profile"),
             breadcrumbs=_crumbs((_("My account"), reverse("accounts:profile")), (self.title, None)),
-            **kwargs)
+            **kwargs,
+        )
 
     def form_valid(self, form):
         me = _me(self.request)
@@ -99,11 +100,14 @@ class ProfileView(LoginRequiredMixin, View):
         if op not in ("create", "regenerate", "revoke"):
             return redirect("accounts:profile")
         services.api_token_write(user=_me(request), op=op)
-        messages.success(request, {
-            "create": _("Your API token was created."),
-            "regenerate": _("Your API token was regenerated: the old one no longer works."),
-            "revoke": _("Your API token was revoked."),
-        }[op])
+        messages.success(
+            request,
+            {
+                "create": _("Your API token was created."),
+                "regenerate": _("Your API token was regenerated: the old one no longer works."),
+                "revoke": _("Your API token was revoked."),
+            }[op],
+        )
         return redirect("accounts:profile")
 
     @staticmethod
@@ -143,10 +147,18 @@ class UserListView(ManagerMixin, View):
         page = Paginator(manageable_users(request.user, search=q), 50).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "accounts/user_list.html", {
-            "users": page.object_list, "page_obj": page, "q": q, "query_string": query.urlencode(),
-            "nav_active": "users", "breadcrumbs": _crumbs((_("Users"), None)),
-        })
+        return render(
+            request,
+            "accounts/user_list.html",
+            {
+                "users": page.object_list,
+                "page_obj": page,
+                "q": q,
+                "query_string": query.urlencode(),
+                "nav_active": "users",
+                "breadcrumbs": _crumbs((_("Users"), None)),
+            },
+        )
 
 
 class UserDetailView(ManagerMixin, View):
@@ -162,8 +174,12 @@ class UserDetailView(ManagerMixin, View):
         form = AssignmentForm(request.POST, manager=request.user)
         if form.is_valid():
             try:
-                assignment = services.assign(user=user, role=form.cleaned_data["role"],
-                                             target=form.cleaned_data["target"], by=request.user)
+                assignment = services.assign(
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    target=form.cleaned_data["target"],
+                    by=request.user,
+                )
             except ValidationError as exc:
                 attach_errors(form, _target_errors(exc))
             else:
@@ -174,12 +190,21 @@ class UserDetailView(ManagerMixin, View):
     def context(self, user: User, form) -> dict:
         manager = self.request.user
         assignments = list(user.active_assignments)
-        removable = set(managed_assignments(manager, user.role_assignments.filter(active=True))
-                        .values_list("pk", flat=True))
-        past = managed_assignments(manager, user.role_assignments.filter(active=False)).order_by("-updated_at")[:20]
+        removable = set(
+            managed_assignments(manager, user.role_assignments.filter(active=True)).values_list(
+                "pk", flat=True
+            )
+        )
+        past = managed_assignments(manager, user.role_assignments.filter(active=False)).order_by(
+            "-updated_at"
+        )[:20]
         return {
-            "object": user, "assignments": assignments, "removable": removable, "past_assignments": past,
-            "form": form, "nav_active": "users",
+            "object": user,
+            "assignments": assignments,
+            "removable": removable,
+            "past_assignments": past,
+            "form": form,
+            "nav_active": "users",
             "breadcrumbs": _crumbs(_users_crumb(), (str(user), None)),
         }
 
@@ -215,8 +240,12 @@ class _UserFormView(ManagerMixin, ServiceFormView):
         return _crumbs(_users_crumb(), (self.title, None))
 
     def get_context(self, form) -> dict:
-        return {**super().get_context(form), "nav_active": "users", "breadcrumbs": self.breadcrumbs(),
-                "cancel_url": reverse("accounts:user-list")}
+        return {
+            **super().get_context(form),
+            "nav_active": "users",
+            "breadcrumbs": self.breadcrumbs(),
+            "cancel_url": reverse("accounts:user-list"),
+        }
 
 
 class UserCreateView(_UserFormView):
@@ -226,8 +255,12 @@ class UserCreateView(_UserFormView):
     def perform(self, form):
         fields = {k: form.cleaned_data[k] for k in UserEditForm.Meta.fields if k in form.cleaned_data}
         try:
-            return services.user_create(by=self.request.user, username=form.cleaned_data["username"],
-                                        password=form.cleaned_data.get("password1") or None, **fields)
+            return services.user_create(
+                by=self.request.user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data.get("password1") or None,
+                **fields,
+            )
         except ValidationError as exc:
             raise _password_errors(exc, "password1") from None
 
@@ -261,8 +294,9 @@ class UserPasswordView(_ManagedUserFormView):
 
     def perform(self, form):
         try:
-            return services.user_set_password(user=self.object, by=self.request.user,
-                                              password=form.cleaned_data["password1"])
+            return services.user_set_password(
+                user=self.object, by=self.request.user, password=form.cleaned_data["password1"]
+            )
         except ValidationError as exc:
             raise _password_errors(exc, "password1") from None
 
@@ -286,9 +320,17 @@ class UserHistoryView(ManagerMixin, View):
 
         user = self.get_managed_user()
         page = Paginator(audit.history(user), 50).get_page(request.GET.get("page"))
-        return render(request, "core/history.html", {
-            "object": user, "entries": page.object_list, "page_obj": page,
-            "object_type": ContentType.objects.get_for_model(User), "nav_active": "users",
-            "breadcrumbs": _crumbs(_users_crumb(), (str(user), user.get_absolute_url()), (_("History"), None)),
-        })
-
+        return render(
+            request,
+            "core/history.html",
+            {
+                "object": user,
+                "entries": page.object_list,
+                "page_obj": page,
+                "object_type": ContentType.objects.get_for_model(User),
+                "nav_active": "users",
+                "breadcrumbs": _crumbs(
+                    _users_crumb(), (str(user), user.get_absolute_url()), (_("History"), None)
+                ),
+            },
+        )

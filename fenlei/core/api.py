@@ -26,7 +26,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     """A Django ValidationError (from a model's clean or a service) as the API's 400."""
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+        return exceptions.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
     return exceptions.ValidationError({"non_field_errors": exc.messages})
 
 
@@ -106,7 +108,9 @@ class ServiceWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     def perform_update(self, serializer):
         instance = serializer.instance
-        serializer.instance = self.update_service(instance, self.request.user, dict(serializer.validated_data))
+        serializer.instance = self.update_service(
+            instance, self.request.user, dict(serializer.validated_data)
+        )
 
     def check_create(self, instance) -> None:
         """Raise PermissionDenied unless the user may add `instance` where it is placed."""
@@ -122,6 +126,10 @@ def close_response(viewset, service, **kwargs):
     obj = viewset.get_object()
     data = CloseSerializer(data=viewset.request.data)
     data.is_valid(raise_exception=True)
-    obj = service(by=viewset.request.user, on=data.validated_data.get("on"),
-                  note=data.validated_data.get("note", ""), **{kwargs["name"]: obj})
+    obj = service(
+        by=viewset.request.user,
+        on=data.validated_data.get("on"),
+        note=data.validated_data.get("note", ""),
+        **{kwargs["name"]: obj},
+    )
     return Response(viewset.get_serializer(obj).data, status=status.HTTP_200_OK)

@@ -19,8 +19,21 @@ class AuditLogEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "timestamp", "user", "user_repr", "face", "action", "action_label", "object_type",
-                  "object_id", "object_repr", "changes", "area_path", "note"]
+        fields = [
+            "id",
+            "timestamp",
+            "user",
+            "user_repr",
+            "face",
+            "action",
+            "action_label",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "area_path",
+            "note",
+        ]
         read_only_fields = fields
 
     def get_object_type(self, obj) -> str:

@@ -70,8 +70,15 @@ def _entry(obj: models.Model, action: str, by, changes: dict, note: str, face: s
     )
 
 
-def log(obj: models.Model, action: str, *, by, changes: dict | None = None, note: str = "",
-        face: str | None = None) -> AuditEntry:
+def log(
+    obj: models.Model,
+    action: str,
+    *,
+    by,
+    changes: dict | None = None,
+    note: str = "",
+    face: str | None = None,
+) -> AuditEntry:
     """Write one audit entry for `obj`. Must run inside the transaction that made the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.log() must be called inside the transaction that makes the change")
@@ -82,8 +89,16 @@ def log(obj: models.Model, action: str, *, by, changes: dict | None = None, note
     return entry
 
 
-def log_bulk(objs: Iterable[models.Model], action: str, *, by, changes_for=None, note: str = "",
-             face: str | None = None, batch_size: int = 2000) -> int:
+def log_bulk(
+    objs: Iterable[models.Model],
+    action: str,
+    *,
+    by,
+    changes_for=None,
+    note: str = "",
+    face: str | None = None,
+    batch_size: int = 2000,
+) -> int:
     """Write one audit entry per object in bulk. `changes_for(obj)` gives each entry's changes."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.log_bulk() must be called inside the transaction that makes the change")

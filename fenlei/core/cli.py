@@ -22,8 +22,10 @@ def actor(username: str | None):
 
 def describe(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(m for e in errors for m in e.messages)}"
-                         for field, errors in exc.error_dict.items())
+        return "; ".join(
+            f"{field}: {' '.join(m for e in errors for m in e.messages)}"
+            for field, errors in exc.error_dict.items()
+        )
     return " ".join(exc.messages)
 
 

@@ -15,7 +15,9 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     face = django_filters.ChoiceFilter(label=_("Face"), choices=Face.choices)
     content_type = django_filters.ModelChoiceFilter(
         label=_("Object type"),
-        queryset=ContentType.objects.filter(app_label__in=["org", "accounts", "taxonomy", "core"]).order_by("model"),
+        queryset=ContentType.objects.filter(app_label__in=["org", "accounts", "taxonomy", "core"]).order_by(
+            "model"
+        ),
     )
     since = django_filters.DateFilter(label=_("From"), field_name="timestamp", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("To"), field_name="timestamp", lookup_expr="date__lte")

@@ -67,17 +67,38 @@ def main() -> int:
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
         for domain, extra in (("django", []),):
             subprocess.run(
-                [sys.executable, "-m", "fenlei", "makemessages", "-d", domain, "-l", "zh_Hans", "-l", "en",
-                 "--no-obsolete", "--no-location", "-v", "0", *extra],
-                cwd=ROOT / "fenlei", env=env, check=True, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "fenlei",
+                    "makemessages",
+                    "-d",
+                    domain,
+                    "-l",
+                    "zh_Hans",
+                    "-l",
+                    "en",
+                    "--no-obsolete",
+                    "--no-location",
+                    "-v",
+                    "0",
+                    *extra,
+                ],
+                cwd=ROOT / "fenlei",
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
             )
         for p in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
             fresh = msgids(p)
             old = {e[0] for e in entries_from_bytes(saved[p])} if p in saved else set()
             missing = sorted(fresh - old)
             if missing:
-                problems.append(f"{p.relative_to(ROOT)}: {len(missing)} string(s) not in the catalogue "
-                                f"(run `make i18n`), e.g. {missing[:5]}")
+                problems.append(
+                    f"{p.relative_to(ROOT)}: {len(missing)} string(s) not in the catalogue "
+                    f"(run `make i18n`), e.g. {missing[:5]}"
+                )
     finally:
         for p, data in saved.items():
             p.write_bytes(data)
@@ -89,8 +110,10 @@ def main() -> int:
         for po in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
             bad = [(m, fuzzy) for m, s, fuzzy in entries(po) if fuzzy or not s]
             if bad:
-                problems.append(f"{po.relative_to(ROOT)}: {len(bad)} untranslated or fuzzy, e.g. "
-                                f"{[m for m, _f in bad[:5]]}")
+                problems.append(
+                    f"{po.relative_to(ROOT)}: {len(bad)} untranslated or fuzzy, e.g. "
+                    f"{[m for m, _f in bad[:5]]}"
+                )
     # 3. compiled
     for po in pos:
         mo = po.with_suffix(".mo")

@@ -58,6 +58,7 @@ class ImportFileError(Exception):
 
 # --- cell parsers -------------------------------------------------------------------------------
 
+
 def normalise(value: Any) -> Any:
     """Full-width characters to half-width, trimmed strings; None for empty cells."""
     if value is None:
@@ -170,6 +171,7 @@ def parse_bool(value) -> bool:
 
 # --- declarations -------------------------------------------------------------------------------
 
+
 @dataclass
 class Column:
     """One column of a ledger's sheet."""
@@ -206,8 +208,13 @@ class Plan:
         return not self.errors
 
     def summary(self) -> dict:
-        return {"rows": self.rows, "create": len(self.creates), "update": len(self.updates),
-                "unchanged": self.unchanged, "errors": len(self.errors)}
+        return {
+            "rows": self.rows,
+            "create": len(self.creates),
+            "update": len(self.updates),
+            "unchanged": self.unchanged,
+            "errors": len(self.errors),
+        }
 
 
 class Ledger:
@@ -254,12 +261,17 @@ class Ledger:
             size = fileobj.tell()
             fileobj.seek(0)
         if size > MAX_FILE_BYTES:
-            raise ImportFileError(_("The file is {mb:.1f} MB; the largest accepted is {limit} MB.").format(
-                mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024))
+            raise ImportFileError(
+                _("The file is {mb:.1f} MB; the largest accepted is {limit} MB.").format(
+                    mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
+                )
+            )
         head = fileobj.read(4)
         fileobj.seek(0)
         if head != b"PK\x03\x04":
-            raise ImportFileError(_("This is not an Excel workbook (.xlsx). Save the sheet as .xlsx and try again."))
+            raise ImportFileError(
+                _("This is not an Excel workbook (.xlsx). Save the sheet as .xlsx and try again.")
+            )
         try:
             wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -282,8 +294,12 @@ class Ledger:
                 parts.append(_("missing columns: {cols}").format(cols="、".join(missing)))
             if unknown:
                 parts.append(_("unknown columns: {cols}").format(cols="、".join(str(u) for u in unknown)))
-            raise ImportFileError(_("The headers do not match the template ({problems}). Download the template and "
-                                    "keep its first row.").format(problems="; ".join(parts)))
+            raise ImportFileError(
+                _(
+                    "The headers do not match the template ({problems}). Download the template and "
+                    "keep its first row."
+                ).format(problems="; ".join(parts))
+            )
         index = [(i, by_header[h].key) for i, h in enumerate(found) if h is not None]
         for number, row in enumerate(rows, start=2):
             if number - 1 > MAX_ROWS:
@@ -321,13 +337,21 @@ class Ledger:
                 existing = self.lookup(values, ctx)
             except CellError as exc:
                 header = next((c.header for c in self.columns if c.key == exc.column), "")
-                plan.errors.append(RowError(number, header, _show(raw.get(exc.column)) if exc.column else "", str(exc)))
+                plan.errors.append(
+                    RowError(number, header, _show(raw.get(exc.column)) if exc.column else "", str(exc))
+                )
                 continue
             key = self.natural_key(values)
             if key in seen:
                 named = next((c for c in self.columns if c.key == self.name_column), self.columns[0])
-                plan.errors.append(RowError(number, named.header, _show(raw.get(named.key)),
-                                            _("Duplicate of row {row}.").format(row=seen[key])))
+                plan.errors.append(
+                    RowError(
+                        number,
+                        named.header,
+                        _show(raw.get(named.key)),
+                        _("Duplicate of row {row}.").format(row=seen[key]),
+                    )
+                )
                 continue
             seen[key] = number
             self._check(plan, number, existing, values, raw, ctx)
@@ -344,7 +368,9 @@ class Ledger:
         before = instance.audit_snapshot() if existing is not None else None
         self.build(instance, values, ctx)
         try:
-            instance.full_clean(validate_unique=existing is not None, validate_constraints=existing is not None)
+            instance.full_clean(
+                validate_unique=existing is not None, validate_constraints=existing is not None
+            )
         except ValidationError as exc:
             headers = {c.key: c.header for c in self.columns}
             for key, messages in exc.message_dict.items():

@@ -44,7 +44,9 @@ class ScopedModel(Model):
     class Meta:
         abstract = True
         indexes = [
-            models.Index(fields=["area_path"], opclasses=["varchar_pattern_ops"], name="%(app_label)s_%(class)s_path"),
+            models.Index(
+                fields=["area_path"], opclasses=["varchar_pattern_ops"], name="%(app_label)s_%(class)s_path"
+            ),
         ]
 
 
@@ -73,8 +75,12 @@ class AuditEntry(models.Model):
 
     timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     user_repr = models.CharField(_("user name"), max_length=150, blank=True)
     face = models.CharField(_("face"), max_length=10, choices=Face.choices)
@@ -99,7 +105,9 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.user_repr} {self.get_action_display()} {self.object_repr}"
+        return (
+            f"{self.timestamp:%Y-%m-%d %H:%M} {self.user_repr} {self.get_action_display()} {self.object_repr}"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("core:audit-detail", args=[self.pk])

@@ -63,7 +63,11 @@ class Period:
                 return cls.year(datetime.date(nums[0], 1, 1))
             except ValueError:
                 break
-        raise ValueError(_("“{code}” is not a period code (e.g. 2025-06-30, 2025W26, 2025-06, 2025Q2, 2025H1, 2025).").format(code=code))
+        raise ValueError(
+            _(
+                "“{code}” is not a period code (e.g. 2025-06-30, 2025W26, 2025-06, 2025Q2, 2025H1, 2025)."
+            ).format(code=code)
+        )
 
     @classmethod
     def of(cls, kind: str, day: datetime.date) -> Period:
@@ -131,7 +135,11 @@ class Period:
         if self.kind == PeriodKind.QUARTER:
             return _("{y} Q{q}").format(y=s.year, q=(s.month - 1) // 3 + 1)
         if self.kind == PeriodKind.HALF:
-            return _("{y} first half").format(y=s.year) if s.month == 1 else _("{y} second half").format(y=s.year)
+            return (
+                _("{y} first half").format(y=s.year)
+                if s.month == 1
+                else _("{y} second half").format(y=s.year)
+            )
         return _("{y}").format(y=s.year)
 
     @property

@@ -102,7 +102,9 @@ class ServiceFormView(ScopedMixin, View):
                 attach_errors(form, exc)
             else:
                 return redirect(self.success_url(result))
-        return render(request, self.template_name, self.get_context(form), status=200 if form.is_valid() else 400)
+        return render(
+            request, self.template_name, self.get_context(form), status=200 if form.is_valid() else 400
+        )
 
     def setup_object(self) -> None:
         """Load and check (404/403) the objects the form works on."""
@@ -128,8 +130,11 @@ def home(request):
     """Send each user to the page of the first place they look after."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    assignments = list(request.user.role_assignments.filter(active=True).select_related(
-        "area", "site", "authority", "hauler"))
+    assignments = list(
+        request.user.role_assignments.filter(active=True).select_related(
+            "area", "site", "authority", "hauler"
+        )
+    )
     targets = [a.target for a in assignments if a.target is not None]
     if request.user.is_superuser and not targets:
         from fenlei.org.models import Area
@@ -157,10 +162,16 @@ class AuditListView(LoginRequiredMixin, View):
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "core/audit_list.html", {
-            "filterset": filterset, "page_obj": page, "entries": page.object_list,
-            "query_string": query.urlencode(),
-        })
+        return render(
+            request,
+            "core/audit_list.html",
+            {
+                "filterset": filterset,
+                "page_obj": page,
+                "entries": page.object_list,
+                "query_string": query.urlencode(),
+            },
+        )
 
 
 class AuditDetailView(LoginRequiredMixin, View):
@@ -177,10 +188,16 @@ class HistoryView(ScopedMixin, View):
     def get(self, request, pk):
         obj = self.get_object()
         page = Paginator(audit.history(obj), 50).get_page(request.GET.get("page"))
-        return render(request, "core/history.html", {
-            "object": obj, "entries": page.object_list, "page_obj": page,
-            "object_type": ContentType.objects.get_for_model(type(obj)),
-        })
+        return render(
+            request,
+            "core/history.html",
+            {
+                "object": obj,
+                "entries": page.object_list,
+                "page_obj": page,
+                "object_type": ContentType.objects.get_for_model(type(obj)),
+            },
+        )
 
 
 def not_found(request, exception=None):
@@ -189,5 +206,3 @@ def not_found(request, exception=None):
 
 def forbidden(request, exception=None):
     return render(request, "core/403.html", status=403)
-
-

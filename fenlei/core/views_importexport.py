@@ -29,8 +29,13 @@ class _DeleteOnClose(FileResponse):
 
 
 def _xlsx_response(path: str, filename: str) -> FileResponse:
-    response = _DeleteOnClose(open(path, "rb"), as_attachment=True, filename=filename,  # noqa: SIM115
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    handle = open(path, "rb")  # noqa: SIM115 -- the response closes it, then deletes the file
+    response = _DeleteOnClose(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response._fenlei_path = path
     return response
 
@@ -70,7 +75,9 @@ class TemplateDownloadView(LedgerMixin, View):
         ledger = self.ledger
         if not can_anywhere(request.user, Action.IMPORT, ledger.model):
             raise PermissionDenied
-        return _xlsx_response(ledger.export(ledger.model._default_manager.none(), template=True), self.filename("模板"))
+        return _xlsx_response(
+            ledger.export(ledger.model._default_manager.none(), template=True), self.filename("模板")
+        )
 
 
 def _upload_dir() -> Path:
@@ -92,8 +99,13 @@ class ImportView(LedgerMixin, View):
     def context(self, **extra):
         from django.urls import reverse
 
-        return {"title": self.title, "help": IMPORT_HELP, "ledger": self.ledger,
-                "list_url": reverse(self.list_url_name), **extra}
+        return {
+            "title": self.title,
+            "help": IMPORT_HELP,
+            "ledger": self.ledger,
+            "list_url": reverse(self.list_url_name),
+            **extra,
+        }
 
     def get(self, request):
         return render(request, self.template_name, self.context())
@@ -104,7 +116,9 @@ class ImportView(LedgerMixin, View):
             return self.commit(request, token)
         upload = request.FILES.get("file")
         if upload is None:
-            return render(request, self.template_name, self.context(file_error=_("Choose a file.")), status=400)
+            return render(
+                request, self.template_name, self.context(file_error=_("Choose a file.")), status=400
+            )
         try:
             plan = self.ledger.plan(upload, request.user)
         except ImportFileError as exc:
@@ -117,8 +131,9 @@ class ImportView(LedgerMixin, View):
                 for chunk in upload.chunks():
                     fh.write(chunk)
             request.session[f"import-{token}"] = request.user.pk
-        return render(request, self.template_name, self.context(plan=plan, token=token),
-                      status=200 if plan.ok else 400)
+        return render(
+            request, self.template_name, self.context(plan=plan, token=token), status=200 if plan.ok else 400
+        )
 
     def commit(self, request, token: str):
         if not token.isalnum() or request.session.pop(f"import-{token}", None) != request.user.pk:
@@ -136,6 +151,7 @@ class ImportView(LedgerMixin, View):
             path.unlink(missing_ok=True)
         from django.contrib import messages
 
-        messages.success(request, _("Imported: {create} added, {update} changed, {unchanged} unchanged.").format(
-            **summary))
+        messages.success(
+            request, _("Imported: {create} added, {update} changed, {unchanged} unchanged.").format(**summary)
+        )
         return redirect(self.list_url_name)

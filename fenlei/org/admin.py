@@ -51,8 +51,16 @@ class AreaAdmin(ServiceAdmin):
 
 @admin.register(SiteKind)
 class SiteKindAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "residential", "public_institution", "restaurant", "position",
-                    "active"]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "residential",
+        "public_institution",
+        "restaurant",
+        "position",
+        "active",
+    ]
     list_filter = ["active", "residential", "public_institution", "restaurant"]
     search_fields = ["code", "name", "name_en"]
 

@@ -26,7 +26,6 @@ def _scoped_areas(level: int):
     return queryset
 
 
-
 STATUS_CHOICES = (("open", _("Open")), ("closed", _("Closed")), ("all", _("All")))
 
 
@@ -62,8 +61,9 @@ class StatusFilter(django_filters.ChoiceFilter):
 class AreaFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
-    parent = django_filters.ModelChoiceFilter(label=_("Parent area"), queryset=Area.objects.all(),
-                                              widget=forms.HiddenInput)
+    parent = django_filters.ModelChoiceFilter(
+        label=_("Parent area"), queryset=Area.objects.all(), widget=forms.HiddenInput
+    )
     within = SubtreeFilter(label=_("Within"), queryset=_scoped_areas(AreaLevel.DISTRICT), path_field="path")
     street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), path_field="path")
     rural = django_filters.BooleanFilter(label=_("Rural"))
@@ -81,11 +81,17 @@ class SiteFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ModelMultipleChoiceFilter(label=_("Kind"), queryset=SiteKind.objects.all())
     street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET))
-    community = django_filters.ModelChoiceFilter(label=_("Community"), queryset=_scoped_areas(AreaLevel.COMMUNITY))
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=_scoped_areas(AreaLevel.COMMUNITY)
+    )
     within = SubtreeFilter(label=_("Within"), queryset=Area.objects.all(), widget=forms.HiddenInput)
     authority = django_filters.ModelChoiceFilter(
         label=_("Industry authority"),
-        queryset=lambda request: for_user(request.user, Action.VIEW, Authority.objects.all()) if request else Authority.objects.none(),
+        queryset=lambda request: (
+            for_user(request.user, Action.VIEW, Authority.objects.all())
+            if request
+            else Authority.objects.none()
+        ),
     )
     status = StatusFilter()
 

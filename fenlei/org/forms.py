@@ -31,17 +31,26 @@ class AreaForm(forms.ModelForm):
             if len(allowed) and not self.instance.pk:
                 self.fields["kind"].initial = allowed[0]
         if self.instance.pk:
-            self.fields["kind"].choices = [
-                (k, AreaKind(k).label) for k in _levels(self.instance.level)
-            ]
+            self.fields["kind"].choices = [(k, AreaKind(k).label) for k in _levels(self.instance.level)]
 
 
 class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = [
-            "name", "kind", "community", "code", "address", "households", "population",
-            "responsible_person", "responsible_phone", "property_company", "authority", "latitude", "longitude",
+            "name",
+            "kind",
+            "community",
+            "code",
+            "address",
+            "households",
+            "population",
+            "responsible_person",
+            "responsible_phone",
+            "property_company",
+            "authority",
+            "latitude",
+            "longitude",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -55,8 +64,11 @@ class SiteForm(forms.ModelForm):
             communities = placeable_areas(user, Action.ADD, Site, communities)
         self.fields["community"].queryset = communities.order_by("path")
         self.fields["kind"].queryset = SiteKind.objects.filter(active=True) | (
-            SiteKind.objects.filter(pk=self.instance.kind_id) if self.instance.pk else SiteKind.objects.none())
-        self.fields["authority"].queryset = for_user(user, Action.VIEW, Authority.objects.filter(closed_on__isnull=True))
+            SiteKind.objects.filter(pk=self.instance.kind_id) if self.instance.pk else SiteKind.objects.none()
+        )
+        self.fields["authority"].queryset = for_user(
+            user, Action.VIEW, Authority.objects.filter(closed_on__isnull=True)
+        )
         self.fields["authority"].help_text = _("Required for public institutions.")
 
 
@@ -68,7 +80,10 @@ class AuthorityForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = for_user(
-            user, Action.VIEW, Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True))
+            user,
+            Action.VIEW,
+            Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True),
+        )
 
 
 class HaulerForm(forms.ModelForm):
@@ -79,13 +94,22 @@ class HaulerForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = for_user(
-            user, Action.VIEW, Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True))
+            user,
+            Action.VIEW,
+            Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True),
+        )
 
 
 class CloseForm(forms.Form):
-    on = forms.DateField(label=_("Closed on"), required=False, help_text=_("Leave empty for today."),
-                         widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(
+        label=_("Closed on"),
+        required=False,
+        help_text=_("Leave empty for today."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MoveForm(forms.Form):
@@ -94,7 +118,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, area: Area, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Area.objects.filter(
-            kind__in=_levels(area.level - 1), closed_on__isnull=True
-        ).exclude(pk=area.parent_id)
+        parents = Area.objects.filter(kind__in=_levels(area.level - 1), closed_on__isnull=True).exclude(
+            pk=area.parent_id
+        )
         self.fields["new_parent"].queryset = for_user(user, Action.ADD, parents).order_by("path")

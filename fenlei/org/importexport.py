@@ -47,13 +47,34 @@ class SiteLedger(Ledger):
     sheet_title = "场所"
     name_column = "name"
     columns = [
-        Column("street", "街道", lambda v, ctx: parse_text(v), lambda s: s.community.parent.name, required=True,
-               help=gettext_lazy("The street (or town) the community belongs to."), width=14),
-        Column("community", "社区", lambda v, ctx: parse_text(v), lambda s: s.community.name, required=True,
-               help=gettext_lazy("The community or village, within your scope."), width=14),
+        Column(
+            "street",
+            "街道",
+            lambda v, ctx: parse_text(v),
+            lambda s: s.community.parent.name,
+            required=True,
+            help=gettext_lazy("The street (or town) the community belongs to."),
+            width=14,
+        ),
+        Column(
+            "community",
+            "社区",
+            lambda v, ctx: parse_text(v),
+            lambda s: s.community.name,
+            required=True,
+            help=gettext_lazy("The community or village, within your scope."),
+            width=14,
+        ),
         Column("name", "名称", _text(100), lambda s: s.name, required=True, width=22),
-        Column("kind", "类型", _kind, lambda s: s.kind.name, required=True,
-               help=gettext_lazy("One of the site kinds, e.g. 物业小区, 开放小区, 写字楼, 学校."), width=12),
+        Column(
+            "kind",
+            "类型",
+            _kind,
+            lambda s: s.kind.name,
+            required=True,
+            help=gettext_lazy("One of the site kinds, e.g. 物业小区, 开放小区, 写字楼, 学校."),
+            width=12,
+        ),
         Column("code", "编码", _text(32), lambda s: s.code, width=12),
         Column("address", "地址", _text(200), lambda s: s.address, width=30),
         Column("households", "户数", lambda v, ctx: parse_int(v, units=("户",)) or 0, lambda s: s.households),
@@ -61,36 +82,61 @@ class SiteLedger(Ledger):
         Column("responsible_person", "负责人", _text(50), lambda s: s.responsible_person),
         Column("responsible_phone", "负责人电话", _text(20), lambda s: s.responsible_phone, width=16),
         Column("property_company", "物业公司", _text(100), lambda s: s.property_company, width=20),
-        Column("authority", "行业主管部门", _authority, lambda s: s.authority.name if s.authority_id else "",
-               help=gettext_lazy("Required for public institutions."), width=16),
-        Column("latitude", "纬度", lambda v, ctx: parse_decimal(v, minimum=-90, maximum=90),
-               lambda s: s.latitude),
-        Column("longitude", "经度", lambda v, ctx: parse_decimal(v, minimum=-180, maximum=180),
-               lambda s: s.longitude),
+        Column(
+            "authority",
+            "行业主管部门",
+            _authority,
+            lambda s: s.authority.name if s.authority_id else "",
+            help=gettext_lazy("Required for public institutions."),
+            width=16,
+        ),
+        Column(
+            "latitude", "纬度", lambda v, ctx: parse_decimal(v, minimum=-90, maximum=90), lambda s: s.latitude
+        ),
+        Column(
+            "longitude",
+            "经度",
+            lambda v, ctx: parse_decimal(v, minimum=-180, maximum=180),
+            lambda s: s.longitude,
+        ),
     ]
 
     def export_queryset(self, queryset):
-        return queryset.select_related("community__parent", "kind", "authority").order_by("area_path", "name", "pk")
+        return queryset.select_related("community__parent", "kind", "authority").order_by(
+            "area_path", "name", "pk"
+        )
 
     def prepare(self, ctx: ImportContext) -> None:
         community_kinds = [k for k, v in KIND_LEVEL.items() if v == AreaLevel.COMMUNITY]
-        visible = for_user(ctx.user, Action.VIEW, Area.objects.filter(kind__in=community_kinds)).select_related("parent")
+        visible = for_user(
+            ctx.user, Action.VIEW, Area.objects.filter(kind__in=community_kinds)
+        ).select_related("parent")
         placeable = set(placeable_areas(ctx.user, Action.ADD, Site, visible).values_list("pk", flat=True))
         ctx.cache["communities"] = {(c.parent.name, c.name): c for c in visible}
         ctx.cache["placeable"] = placeable
         ctx.cache["kinds"] = {k.name: k for k in SiteKind.objects.filter(active=True)}
         ctx.cache["authorities"] = {
-            a.name: a for a in for_user(ctx.user, Action.VIEW, Authority.objects.filter(closed_on__isnull=True))}
+            a.name: a
+            for a in for_user(ctx.user, Action.VIEW, Authority.objects.filter(closed_on__isnull=True))
+        }
         ctx.cache["existing"] = {
-            (s.community_id, s.name): s for s in for_user(ctx.user, Action.VIEW, Site.objects.filter(
-                community__in=list(ctx.cache["communities"].values())))
+            (s.community_id, s.name): s
+            for s in for_user(
+                ctx.user,
+                Action.VIEW,
+                Site.objects.filter(community__in=list(ctx.cache["communities"].values())),
+            )
         }
 
     def lookup(self, values: dict, ctx: ImportContext):
         community = ctx.cache["communities"].get((values["street"], values["community"]))
         if community is None:
-            raise CellError(_("No community “{community}” in street “{street}” within your scope.").format(
-                community=values["community"], street=values["street"]), column="community")
+            raise CellError(
+                _("No community “{community}” in street “{street}” within your scope.").format(
+                    community=values["community"], street=values["street"]
+                ),
+                column="community",
+            )
         values["community"] = community
         return ctx.cache["existing"].get((community.pk, values["name"]))
 
@@ -111,8 +157,11 @@ class SiteLedger(Ledger):
         if existing is None and values["community"].pk not in ctx.cache["placeable"]:
             from fenlei.core.importexport import RowError
 
-            plan.errors.append(RowError(number, "社区", raw.get("community") or "",
-                                        _("You may not add sites in this community.")))
+            plan.errors.append(
+                RowError(
+                    number, "社区", raw.get("community") or "", _("You may not add sites in this community.")
+                )
+            )
             return
         super()._check(plan, number, existing, values, raw, ctx)
 

@@ -17,16 +17,26 @@ from fenlei.org.choices import CHILD_KINDS, KIND_LEVEL, AreaKind, AreaLevel
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits, spaces, +, - and brackets (5–20 characters).")
 )
-code_validator = RegexValidator(r"^[0-9A-Za-z_\-]{1,32}$", _("Use letters, digits, - and _ only (at most 32)."))
+code_validator = RegexValidator(
+    r"^[0-9A-Za-z_\-]{1,32}$", _("Use letters, digits, - and _ only (at most 32).")
+)
 
 
 def _coordinates():
     lat = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     lng = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     return lat, lng
@@ -50,11 +60,22 @@ class Area(Model):
     """
 
     name = models.CharField(_("name"), max_length=100)
-    code = models.CharField(_("code"), max_length=32, blank=True, validators=[code_validator],
-                            help_text=_("Administrative division code, if any."))
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        validators=[code_validator],
+        help_text=_("Administrative division code, if any."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=AreaKind.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent area"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False)
     households = models.PositiveIntegerField(_("households"), default=0)
@@ -72,8 +93,9 @@ class Area(Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_area_unique_name_in_parent"),
-            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True),
-                                    name="org_area_unique_root_name"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="org_area_unique_root_name"
+            ),
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="org_area_unique_code"),
         ]
         indexes = [
@@ -128,7 +150,9 @@ class Area(Model):
                     parent_kind=parent.get_kind_display(), kind=AreaKind(self.kind).label
                 )
             if parent.closed_on is not None and self.closed_on is None:
-                errors["parent"] = _("“{parent}” is closed: nothing new can be placed in it.").format(parent=parent)
+                errors["parent"] = _("“{parent}” is closed: nothing new can be placed in it.").format(
+                    parent=parent
+                )
         if self.name:
             self.name = self.name.strip()
             siblings = Area.objects.filter(parent_id=self.parent_id, name=self.name).exclude(pk=self.pk)
@@ -148,7 +172,8 @@ class SiteKind(Model):
     name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
     residential = models.BooleanField(_("residential"), default=False)
     public_institution = models.BooleanField(
-        _("public institution"), default=False,
+        _("public institution"),
+        default=False,
         help_text=_("Sites of this kind answer to an industry authority."),
     )
     restaurant = models.BooleanField(_("restaurant"), default=False)
@@ -181,8 +206,9 @@ class Authority(ScopedModel):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, blank=True, validators=[code_validator])
     sector = models.CharField(_("sector"), max_length=50, blank=True)
-    district = models.ForeignKey(Area, verbose_name=_("district"), on_delete=models.PROTECT,
-                                 related_name="authorities")
+    district = models.ForeignKey(
+        Area, verbose_name=_("district"), on_delete=models.PROTECT, related_name="authorities"
+    )
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -208,8 +234,14 @@ class Authority(ScopedModel):
             if self.district.level not in (AreaLevel.DISTRICT, AreaLevel.CITY):
                 raise ValidationError({"district": _("Choose a district (or the city).")})
             self.area_path = self.district.path
-            if Authority.objects.filter(district_id=self.district_id, name=self.name).exclude(pk=self.pk).exists():
-                raise ValidationError({"name": _("An authority named “{name}” already exists.").format(name=self.name)})
+            if (
+                Authority.objects.filter(district_id=self.district_id, name=self.name)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                raise ValidationError(
+                    {"name": _("An authority named “{name}” already exists.").format(name=self.name)}
+                )
 
 
 class Hauler(ScopedModel):
@@ -218,8 +250,9 @@ class Hauler(ScopedModel):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, blank=True, validators=[code_validator])
     licence_no = models.CharField(_("licence number"), max_length=50, blank=True)
-    district = models.ForeignKey(Area, verbose_name=_("district"), on_delete=models.PROTECT,
-                                 related_name="haulers")
+    district = models.ForeignKey(
+        Area, verbose_name=_("district"), on_delete=models.PROTECT, related_name="haulers"
+    )
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -246,8 +279,14 @@ class Hauler(ScopedModel):
             if self.district.level not in (AreaLevel.DISTRICT, AreaLevel.CITY):
                 raise ValidationError({"district": _("Choose a district (or the city).")})
             self.area_path = self.district.path
-            if Hauler.objects.filter(district_id=self.district_id, name=self.name).exclude(pk=self.pk).exists():
-                raise ValidationError({"name": _("A hauler named “{name}” already exists.").format(name=self.name)})
+            if (
+                Hauler.objects.filter(district_id=self.district_id, name=self.name)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                raise ValidationError(
+                    {"name": _("A hauler named “{name}” already exists.").format(name=self.name)}
+                )
 
 
 class Site(ScopedModel):
@@ -256,18 +295,26 @@ class Site(ScopedModel):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, blank=True, validators=[code_validator])
     kind = models.ForeignKey(SiteKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="sites")
-    community = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="sites")
+    community = models.ForeignKey(
+        Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="sites"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude, longitude = _coordinates()
     households = models.PositiveIntegerField(_("households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
-    responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, blank=True,
-                                         validators=[phone_validator])
+    responsible_phone = models.CharField(
+        _("responsible person's phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
     property_company = models.CharField(_("property company"), max_length=100, blank=True)
-    authority = models.ForeignKey(Authority, verbose_name=_("industry authority"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="sites")
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("industry authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sites",
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     scope = Scope(area="area_path", site="pk", authority="authority_id")
@@ -304,15 +351,19 @@ class Site(ScopedModel):
                 errors["community"] = _("A site must be placed in a community or village.")
             elif community.closed_on is not None and self.closed_on is None:
                 errors["community"] = _("“{community}” is closed: no site can be placed in it.").format(
-                    community=community)
+                    community=community
+                )
             else:
                 self.area_path = community.path
         if self.name:
             self.name = self.name.strip()
-            if community is not None and Site.objects.filter(
-                community=community, name=self.name
-            ).exclude(pk=self.pk).exists():
-                errors["name"] = _("A site named “{name}” already exists in this community.").format(name=self.name)
+            if (
+                community is not None
+                and Site.objects.filter(community=community, name=self.name).exclude(pk=self.pk).exists()
+            ):
+                errors["name"] = _("A site named “{name}” already exists in this community.").format(
+                    name=self.name
+                )
         if self.code and Site.objects.filter(code=self.code).exclude(pk=self.pk).exists():
             errors["code"] = _("The code {code} is already used by another site.").format(code=self.code)
         kind = self.kind if self.kind_id else None
@@ -326,7 +377,8 @@ class Site(ScopedModel):
                 errors["authority"] = _("“{authority}” is closed.").format(authority=self.authority)
             elif community is not None and not community.path.startswith(self.authority.area_path):
                 errors["authority"] = _("“{authority}” does not cover this community.").format(
-                    authority=self.authority)
+                    authority=self.authority
+                )
         if self.population and self.households and self.population < self.households:
             errors["population"] = _("The population cannot be smaller than the number of households.")
         if errors:

@@ -80,13 +80,44 @@ _SURNAMES = (
     "王王王李李李张张张刘刘陈陈杨杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余"
     "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴"
 )
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玉兰红建国文斌辉鹏宇浩凯晨欣怡婷雪梅海燕志丹萍琳颖佳晓俊"
+_GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玉兰红建国文斌辉鹏宇浩凯晨欣怡婷雪梅海燕志丹萍琳颖佳晓俊"
+)
 _ROAD_SUFFIXES = ("路", "路", "路", "街", "大道", "巷")
-_ESTATE_SUFFIXES = ("花园", "苑", "家园", "公寓", "雅苑", "小区", "名邸", "华庭", "嘉园", "公馆", "锦园", "府")
+_ESTATE_SUFFIXES = (
+    "花园",
+    "苑",
+    "家园",
+    "公寓",
+    "雅苑",
+    "小区",
+    "名邸",
+    "华庭",
+    "嘉园",
+    "公馆",
+    "锦园",
+    "府",
+)
 _OPEN_SUFFIXES = ("新村", "小区", "宿舍", "里", "坊")
 _CN_ORDINALS = "二三四五六七八九十"
-_DEPARTMENTS = ("人社局", "民政局", "司法局", "统计局", "水利局", "财政局", "审计局", "应急管理局", "市场监管局",
-                "自然资源局", "城管局", "农业农村局", "科技局", "退役军人事务局", "医保局", "档案馆")
+_DEPARTMENTS = (
+    "人社局",
+    "民政局",
+    "司法局",
+    "统计局",
+    "水利局",
+    "财政局",
+    "审计局",
+    "应急管理局",
+    "市场监管局",
+    "自然资源局",
+    "城管局",
+    "农业农村局",
+    "科技局",
+    "退役军人事务局",
+    "医保局",
+    "档案馆",
+)
 
 #: Industry authorities of every district: (name, sector, code suffix).
 AUTHORITIES = (
@@ -189,6 +220,7 @@ def _path(parent_path: str, number: int) -> str:
 
 # --- the plan ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Community:
     area: Area
@@ -220,8 +252,14 @@ class Plan:
         return [a for level in self.levels for a in level]
 
 
-def plan_world(scale: Scale, *, seed: int = DEFAULT_SEED, kinds: Sequence[SiteKind], root_number: int = 1,
-               codes: bool = True) -> Plan:
+def plan_world(
+    scale: Scale,
+    *,
+    seed: int = DEFAULT_SEED,
+    kinds: Sequence[SiteKind],
+    root_number: int = 1,
+    codes: bool = True,
+) -> Plan:
     """Draw a world of `scale` from `seed`. Pure: reads nothing from the database.
 
     `kinds` are the site kinds to use (all of them appear when there are enough sites);
@@ -241,24 +279,45 @@ def plan_world(scale: Scale, *, seed: int = DEFAULT_SEED, kinds: Sequence[SiteKi
     lat0, lng0 = CENTRE
     taken_districts: set[str] = set()
     if scale.districts:
-        root = Area(name=names.unique_stem(set(), "{}市"), kind=AreaKind.CITY, code=code(f"{province}00"),
-                    path=root_path, depth=0, latitude=_coord(lat0), longitude=_coord(lng0))
+        root = Area(
+            name=names.unique_stem(set(), "{}市"),
+            kind=AreaKind.CITY,
+            code=code(f"{province}00"),
+            path=root_path,
+            depth=0,
+            latitude=_coord(lat0),
+            longitude=_coord(lng0),
+        )
         districts = []
         for i in range(1, scale.districts + 1):
             spread = 0.06 if i <= scale.districts // 3 else 0.3  # the first third are the urban core
-            districts.append(Area(
-                name=names.unique_stem(taken_districts, "{}区"), kind=AreaKind.DISTRICT, parent=root,
-                code=code(f"{province}{i:02d}"), path=_path(root_path, i), depth=1,
-                latitude=_coord(lat0 + rng.uniform(-spread, spread) * 0.8),
-                longitude=_coord(lng0 + rng.uniform(-spread, spread)),
-            ))
+            districts.append(
+                Area(
+                    name=names.unique_stem(taken_districts, "{}区"),
+                    kind=AreaKind.DISTRICT,
+                    parent=root,
+                    code=code(f"{province}{i:02d}"),
+                    path=_path(root_path, i),
+                    depth=1,
+                    latitude=_coord(lat0 + rng.uniform(-spread, spread) * 0.8),
+                    longitude=_coord(lng0 + rng.uniform(-spread, spread)),
+                )
+            )
         levels = [[root], districts]
-        district_rural = [0.0 if i < scale.districts // 3 else scale.rural_share for i in range(scale.districts)]
+        district_rural = [
+            0.0 if i < scale.districts // 3 else scale.rural_share for i in range(scale.districts)
+        ]
         street_spread = 0.05
     else:
-        root = Area(name=names.unique_stem(taken_districts, "{}区"), kind=AreaKind.DISTRICT,
-                    code=code(f"{province}01"), path=root_path, depth=0,
-                    latitude=_coord(lat0), longitude=_coord(lng0))
+        root = Area(
+            name=names.unique_stem(taken_districts, "{}区"),
+            kind=AreaKind.DISTRICT,
+            code=code(f"{province}01"),
+            path=root_path,
+            depth=0,
+            latitude=_coord(lat0),
+            longitude=_coord(lng0),
+        )
         districts = [root]
         levels = [[root]]
         district_rural = [scale.rural_share]
@@ -280,33 +339,50 @@ def plan_world(scale: Scale, *, seed: int = DEFAULT_SEED, kinds: Sequence[SiteKi
             else:
                 kind, series, fmt = AreaKind.TOWN, 100, "{}镇"
             numbers[series] += 1
-            streets.append(Area(
-                name=names.unique_stem(taken, fmt), kind=kind, parent=district,
-                code=code(f"{district.code}{series + numbers[series]:03d}"),
-                path=_path(district.path, i + 1), depth=district.depth + 1,
-                latitude=_coord(float(district.latitude) + rng.uniform(-street_spread, street_spread) * 0.8),
-                longitude=_coord(float(district.longitude) + rng.uniform(-street_spread, street_spread)),
-            ))
+            streets.append(
+                Area(
+                    name=names.unique_stem(taken, fmt),
+                    kind=kind,
+                    parent=district,
+                    code=code(f"{district.code}{series + numbers[series]:03d}"),
+                    path=_path(district.path, i + 1),
+                    depth=district.depth + 1,
+                    latitude=_coord(
+                        float(district.latitude) + rng.uniform(-street_spread, street_spread) * 0.8
+                    ),
+                    longitude=_coord(float(district.longitude) + rng.uniform(-street_spread, street_spread)),
+                )
+            )
             street_district.append(district)
     levels.append(streets)
 
     # Communities and villages.
-    per_street = _split(scale.communities, [
-        rng.uniform(0.8, 1.2) * (0.8 if s.kind != AreaKind.STREET else 1.0) for s in streets])
+    per_street = _split(
+        scale.communities,
+        [rng.uniform(0.8, 1.2) * (0.8 if s.kind != AreaKind.STREET else 1.0) for s in streets],
+    )
     communities: list[_Community] = []
     taken_by_district: dict[int, set[str]] = {}
     for street, district, n in zip(streets, street_district, per_street, strict=True):
         taken = taken_by_district.setdefault(id(district), set())
-        roads = [names.unique_stem(set(), "{}" + rng.choice(_ROAD_SUFFIXES)) for _ in range(rng.randint(5, 9))]
+        roads = [
+            names.unique_stem(set(), "{}" + rng.choice(_ROAD_SUFFIXES)) for _ in range(rng.randint(5, 9))
+        ]
         numbers = Counter()
         for j in range(n):
             village = street.kind == AreaKind.TOWNSHIP or (street.kind == AreaKind.TOWN and j > 0)
-            kind, series, fmt = (AreaKind.VILLAGE, 200, "{}村") if village else (AreaKind.COMMUNITY, 0, "{}社区")
+            kind, series, fmt = (
+                (AreaKind.VILLAGE, 200, "{}村") if village else (AreaKind.COMMUNITY, 0, "{}社区")
+            )
             numbers[series] += 1
             area = Area(
-                name=names.unique_stem(taken, fmt), kind=kind, parent=street, rural=village,
+                name=names.unique_stem(taken, fmt),
+                kind=kind,
+                parent=street,
+                rural=village,
                 code=code(f"{street.code}{series + numbers[series]:03d}"),
-                path=_path(street.path, j + 1), depth=street.depth + 1,
+                path=_path(street.path, j + 1),
+                depth=street.depth + 1,
                 latitude=_coord(float(street.latitude) + rng.uniform(-0.015, 0.015)),
                 longitude=_coord(float(street.longitude) + rng.uniform(-0.018, 0.018)),
             )
@@ -314,7 +390,9 @@ def plan_world(scale: Scale, *, seed: int = DEFAULT_SEED, kinds: Sequence[SiteKi
     levels.append([c.area for c in communities])
 
     # Which kinds of site each community holds.
-    per_community = _split(scale.sites, [rng.uniform(0.6, 1.4) * (0.8 if c.village else 1.0) for c in communities])
+    per_community = _split(
+        scale.sites, [rng.uniform(0.6, 1.4) * (0.8 if c.village else 1.0) for c in communities]
+    )
     by_code = {k.code: k for k in kinds}
     urban_weights = [KIND_WEIGHTS.get(k.code, (2, 1))[0] for k in kinds]
     village_weights = [KIND_WEIGHTS.get(k.code, (2, 1))[1] for k in kinds]
@@ -335,27 +413,46 @@ def plan_world(scale: Scale, *, seed: int = DEFAULT_SEED, kinds: Sequence[SiteKi
     for district in districts:
         for name, sector, suffix in AUTHORITIES:
             authority = Authority(
-                name=name, sector=sector, code=code(f"{district.code}-{suffix}"), district=district,
-                area_path=district.path, contact_person=names.person(), phone=names.phone(),
+                name=name,
+                sector=sector,
+                code=code(f"{district.code}-{suffix}"),
+                district=district,
+                area_path=district.path,
+                contact_person=names.person(),
+                phone=names.phone(),
             )
             authorities.append(authority)
             authority_of[(id(district), suffix)] = authority
         taken = set()
         for i in range(1, rng.randint(4, 6) + 1):
-            trade = rng.choice(("环卫服务有限公司", "环境卫生服务有限公司", "再生资源回收有限公司",
-                                "餐厨垃圾收运有限公司", "清运有限公司"))
-            hauliers.append(Hauler(
-                name=names.unique_stem(taken, "{}" + trade), code=code(f"{district.code}-H{i}"),
-                licence_no=f"环收许{rng.randint(2018, 2024)}第{rng.randint(1, 999):03d}号",
-                district=district, area_path=district.path, contact_person=names.person(),
-                phone=names.phone(),
-                address=f"{district.name}{rng.choice(('工业园区', '环卫基地', '物流园'))}{rng.randint(1, 300)}号",
-            ))
+            trade = rng.choice(
+                (
+                    "环卫服务有限公司",
+                    "环境卫生服务有限公司",
+                    "再生资源回收有限公司",
+                    "餐厨垃圾收运有限公司",
+                    "清运有限公司",
+                )
+            )
+            hauliers.append(
+                Hauler(
+                    name=names.unique_stem(taken, "{}" + trade),
+                    code=code(f"{district.code}-H{i}"),
+                    licence_no=f"环收许{rng.randint(2018, 2024)}第{rng.randint(1, 999):03d}号",
+                    district=district,
+                    area_path=district.path,
+                    contact_person=names.person(),
+                    phone=names.phone(),
+                    address=f"{district.name}{rng.choice(('工业园区', '环卫基地', '物流园'))}{rng.randint(1, 300)}号",
+                )
+            )
 
     # Sites.
     property_companies = {
-        id(d): [names.unique_stem(set(), "{}" + rng.choice(("物业管理有限公司", "物业服务有限公司")))
-                for _ in range(rng.randint(12, 24))]
+        id(d): [
+            names.unique_stem(set(), "{}" + rng.choice(("物业管理有限公司", "物业服务有限公司")))
+            for _ in range(rng.randint(12, 24))
+        ]
         for d in districts
     }
     sites: list[Site] = []
@@ -369,12 +466,16 @@ def plan_world(scale: Scale, *, seed: int = DEFAULT_SEED, kinds: Sequence[SiteKi
                 if site_name not in taken:
                     break
             site = Site(
-                name=_unique(site_name, taken), kind=kind, community=area, area_path=area.path,
+                name=_unique(site_name, taken),
+                kind=kind,
+                community=area,
+                area_path=area.path,
                 code=code(f"{area.code}{j:03d}"),
                 address=_address(rng, community),
                 latitude=_coord(float(area.latitude) + rng.uniform(-0.004, 0.004)),
                 longitude=_coord(float(area.longitude) + rng.uniform(-0.005, 0.005)),
-                responsible_person=names.person(), responsible_phone=names.phone(),
+                responsible_person=names.person(),
+                responsible_phone=names.phone(),
             )
             if kind.residential:
                 if kind.code == "village-group":
@@ -431,7 +532,9 @@ def _cover_every_kind(rng: random.Random, communities: list[_Community], kinds: 
         rng.shuffle(candidates)
         for community in candidates:
             old = community.kinds[-1]
-            if counts[old.code] > 1 and not (old.residential and sum(k.residential for k in community.kinds) == 1):
+            if counts[old.code] > 1 and not (
+                old.residential and sum(k.residential for k in community.kinds) == 1
+            ):
                 community.kinds[-1] = kind
                 counts[old.code] -= 1
                 counts[kind.code] += 1
@@ -459,11 +562,17 @@ def _site_name(rng: random.Random, names: _Names, kind: SiteKind, community: _Co
     if code == "government":
         if community.village:
             return rng.choice((f"{community.street.name}人民政府", f"{own}村村民委员会")), _OFFICES
-        return rng.choice((
-            (f"{street}街道办事处" if community.street.kind == AreaKind.STREET else f"{community.street.name}人民政府"),
-            f"{community.district.name}{rng.choice(('行政中心', '机关综合楼', '政务服务中心'))}",
-            f"{community.district.name}{rng.choice(_DEPARTMENTS)}办公楼",
-        )), _OFFICES
+        return rng.choice(
+            (
+                (
+                    f"{street}街道办事处"
+                    if community.street.kind == AreaKind.STREET
+                    else f"{community.street.name}人民政府"
+                ),
+                f"{community.district.name}{rng.choice(('行政中心', '机关综合楼', '政务服务中心'))}",
+                f"{community.district.name}{rng.choice(_DEPARTMENTS)}办公楼",
+            )
+        ), _OFFICES
     if code == "public-institution":
         if rng.random() < 0.5:
             return stem + rng.choice(("图书馆", "文化馆", "文化礼堂", "体育馆", "博物馆")), _CULTURE
@@ -473,7 +582,9 @@ def _site_name(rng: random.Random, names: _Names, kind: SiteKind, community: _Co
     if code == "hospital":
         if community.village:
             return rng.choice((f"{street}卫生院", f"{own}村卫生室")), _HEALTH
-        return rng.choice((f"{own}社区卫生服务中心", stem + "医院", f"{community.district.name}中医院")), _HEALTH
+        return rng.choice(
+            (f"{own}社区卫生服务中心", stem + "医院", f"{community.district.name}中医院")
+        ), _HEALTH
     if code == "restaurant":
         return stem + rng.choice(("酒家", "饭店", "面馆", "餐厅", "大酒店", "职工食堂", "小吃店")), ""
     if code == "market":
@@ -482,7 +593,9 @@ def _site_name(rng: random.Random, names: _Names, kind: SiteKind, community: _Co
         start = rng.randint(1, 300)
         return f"{rng.choice(community.roads)}{start}-{start + rng.randint(6, 40)}号沿街商铺", ""
     if code == "resident-unit":
-        return stem + rng.choice(("电子有限公司", "制药厂", "物流园", "供电所", "机械厂", "食品有限公司", "纺织厂")), ""
+        return stem + rng.choice(
+            ("电子有限公司", "制药厂", "物流园", "供电所", "机械厂", "食品有限公司", "纺织厂")
+        ), ""
     return stem + kind.name, ""
 
 
@@ -495,11 +608,13 @@ def _address(rng: random.Random, community: _Community) -> str:
 
 # --- writing ----------------------------------------------------------------------------------------
 
+
 class Progress:
     """A small progress bar: redraws one line on a terminal, prints one line per phase elsewhere."""
 
-    def __init__(self, total: int, *, write: Callable[[str], object] | None = None, tty: bool = False,
-                 width: int = 30):
+    def __init__(
+        self, total: int, *, write: Callable[[str], object] | None = None, tty: bool = False, width: int = 30
+    ):
         self.total = max(total, 1)
         self.done = 0
         self.write = write
@@ -527,8 +642,10 @@ class Progress:
     def _line(self) -> str:
         filled = self.width * self.done // self.total
         pct = 100 * self.done // self.total
-        return (f"[{'#' * filled}{'.' * (self.width - filled)}] {pct:3d}% "
-                f"{self.done}/{self.total} {time.monotonic() - self.started:5.1f}s {self.label}")
+        return (
+            f"[{'#' * filled}{'.' * (self.width - filled)}] {pct:3d}% "
+            f"{self.done}/{self.total} {time.monotonic() - self.started:5.1f}s {self.label}"
+        )
 
     def _draw(self) -> None:
         if not (self.write and self.tty):
@@ -561,7 +678,7 @@ def _write(model, objs: list, progress: Progress | None) -> int:
     """
     written = 0
     for start in range(0, len(objs), _BATCH):
-        batch = objs[start:start + _BATCH]
+        batch = objs[start : start + _BATCH]
         if model is not None:
             model.objects.bulk_create(batch)
         written += audit.log_bulk(batch, AuditAction.CREATE, by=None, face=audit.current_face())
@@ -570,8 +687,14 @@ def _write(model, objs: list, progress: Progress | None) -> int:
     return written
 
 
-def seed_world(*, scale: str = "district", seed: int = DEFAULT_SEED, progress: Progress | None = None,
-               write: Callable[[str], object] | None = None, tty: bool = False) -> SeedReport:
+def seed_world(
+    *,
+    scale: str = "district",
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    write: Callable[[str], object] | None = None,
+    tty: bool = False,
+) -> SeedReport:
     """Write a demo world of `scale` drawn from `seed`, audited, with a demo user per role.
 
     The face recorded in the audit log is the current one (commands set `Face.CLI`). A world seeded
@@ -591,15 +714,19 @@ def seed_world(*, scale: str = "district", seed: int = DEFAULT_SEED, progress: P
         root_path = _next_path(None)
         root_number = int(root_path[:PATH_SEGMENT])
         prefix = code_prefix(root_number)
-        codes_free = not (Area.objects.filter(code__startswith=prefix).exists()
-                          or Site.objects.filter(code__startswith=prefix).exists())
+        codes_free = not (
+            Area.objects.filter(code__startswith=prefix).exists()
+            or Site.objects.filter(code__startswith=prefix).exists()
+        )
         plan = plan_world(SCALES[scale], seed=seed, kinds=kinds, root_number=root_number, codes=codes_free)
         root = plan.root
         if Area.objects.filter(parent__isnull=True, name=root.name).exists():
             root.name = f"{root.name}（{root_number}）"
 
         areas = plan.areas
-        total = 2 * (len(areas) + len(plan.authorities) + len(plan.hauliers) + len(plan.sites)) + len(DEMO_ACCOUNTS)
+        total = 2 * (len(areas) + len(plan.authorities) + len(plan.hauliers) + len(plan.sites)) + len(
+            DEMO_ACCOUNTS
+        )
         if progress is None and write is not None:
             progress = Progress(total, write=write, tty=tty)
         audited = 0
@@ -632,8 +759,11 @@ def seed_world(*, scale: str = "district", seed: int = DEFAULT_SEED, progress: P
             else:
                 target = plan.targets[role]
                 user = accounts.user_create(
-                    by=None, username=username, password=DEMO_PASSWORD,
-                    display_name=f"{zh}（演示）", organisation=str(target),
+                    by=None,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    display_name=f"{zh}（演示）",
+                    organisation=str(target),
                 )
                 accounts.assign(user=user, role=role, target=target, by=None)
                 created.append(username)
@@ -643,15 +773,27 @@ def seed_world(*, scale: str = "district", seed: int = DEFAULT_SEED, progress: P
             progress.finish()
         audited = AuditEntry.objects.count() - audit_before  # the users' entries included
     counts = {
-        "areas": len(areas), "streets": len(plan.levels[-2]), "communities": len(plan.levels[-1]),
-        "sites": len(plan.sites), "authorities": len(plan.authorities), "hauliers": len(plan.hauliers),
-        "households": root.households, "population": root.population,
+        "areas": len(areas),
+        "streets": len(plan.levels[-2]),
+        "communities": len(plan.levels[-1]),
+        "sites": len(plan.sites),
+        "authorities": len(plan.authorities),
+        "hauliers": len(plan.hauliers),
+        "households": root.households,
+        "population": root.population,
     }
-    return SeedReport(root=root, counts=counts, audit_entries=audited, users_created=created, users_kept=kept,
-                      seconds=time.monotonic() - started)
+    return SeedReport(
+        root=root,
+        counts=counts,
+        audit_entries=audited,
+        users_created=created,
+        users_kept=kept,
+        seconds=time.monotonic() - started,
+    )
 
 
 # --- the demo logins table ----------------------------------------------------------------------------
+
 
 def demo_logins() -> list[dict[str, str]]:
     """One row per active role assignment of the demo users, in the order of DEMO_ACCOUNTS."""
@@ -660,12 +802,17 @@ def demo_logins() -> list[dict[str, str]]:
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
     changed = set(
         AuditEntry.objects.filter(
-            content_type__app_label=User._meta.app_label, content_type__model=User._meta.model_name,
-            object_id__in=[str(u.pk) for u in users.values()], changes__has_key="password",
+            content_type__app_label=User._meta.app_label,
+            content_type__model=User._meta.model_name,
+            object_id__in=[str(u.pk) for u in users.values()],
+            changes__has_key="password",
         ).values_list("object_id", flat=True)
     )
-    assignments = RoleAssignment.objects.filter(user__in=users.values(), active=True).select_related(
-        "area__parent", "site__community", "authority__district", "hauler__district").order_by("pk")
+    assignments = (
+        RoleAssignment.objects.filter(user__in=users.values(), active=True)
+        .select_related("area__parent", "site__community", "authority__district", "hauler__district")
+        .order_by("pk")
+    )
     by_user: dict[int, list[RoleAssignment]] = {}
     for assignment in assignments:
         by_user.setdefault(assignment.user_id, []).append(assignment)
@@ -674,22 +821,33 @@ def demo_logins() -> list[dict[str, str]]:
         user = users.get(username)
         if user is None:
             continue
-        password = _("(changed)") if str(user.pk) in changed or not user.has_usable_password() else DEMO_PASSWORD
+        password = (
+            _("(changed)") if str(user.pk) in changed or not user.has_usable_password() else DEMO_PASSWORD
+        )
         for assignment in by_user.get(user.pk, []) or [None]:
             role = assignment.role if assignment else ""
             with translation.override("en"):
                 role_en = str(Role(role).label) if role else ""
-            rows.append({
-                "role_zh": ROLE_ZH.get(role, ""), "role_en": role_en, "username": username,
-                "password": password, "target": _where(assignment.target) if assignment else "",
-                "active": "" if user.is_active else _("inactive"),
-            })
+            rows.append(
+                {
+                    "role_zh": ROLE_ZH.get(role, ""),
+                    "role_en": role_en,
+                    "username": username,
+                    "password": password,
+                    "target": _where(assignment.target) if assignment else "",
+                    "active": "" if user.is_active else _("inactive"),
+                }
+            )
     return rows
 
 
 def _where(target) -> str:
     """The target's name after the name of the area it sits in ("柳桥街道 · 凤潭社区")."""
-    context = getattr(target, "parent", None) or getattr(target, "community", None) or getattr(target, "district", None)
+    context = (
+        getattr(target, "parent", None)
+        or getattr(target, "community", None)
+        or getattr(target, "district", None)
+    )
     return f"{context.name} · {target}" if context is not None else str(target)
 
 
@@ -700,16 +858,26 @@ def _width(text: str) -> int:
 def format_table(rows: list[dict[str, str]]) -> str:
     """The demo logins as an aligned text table (Chinese characters count double)."""
     columns = [
-        ("role_zh", _("Role")), ("role_en", _("Role (English)")), ("username", _("Username")),
-        ("password", _("Password")), ("target", _("Where")),
+        ("role_zh", _("Role")),
+        ("role_en", _("Role (English)")),
+        ("username", _("Username")),
+        ("password", _("Password")),
+        ("target", _("Where")),
     ]
     table = [[title for _key, title in columns]]
-    table += [[row[key] + (f" ({row['active']})" if key == "username" and row["active"] else "")
-               for key, _title in columns] for row in rows]
+    table += [
+        [
+            row[key] + (f" ({row['active']})" if key == "username" and row["active"] else "")
+            for key, _title in columns
+        ]
+        for row in rows
+    ]
     widths = [max(_width(line[i]) for line in table) for i in range(len(columns))]
 
     def fmt(line: list[str]) -> str:
-        return "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True)).rstrip()
+        return "  ".join(
+            cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True)
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([fmt(table[0]), rule, *(fmt(line) for line in table[1:])])

@@ -32,7 +32,9 @@ def breadcrumbs(user, obj) -> list[Crumb]:
     if isinstance(obj, Area):
         paths = paths[:-1]
     ancestors = list(Area.objects.filter(path__in=paths).order_by("depth"))
-    visible = set(for_user(user, Action.VIEW, Area.objects.filter(path__in=paths)).values_list("pk", flat=True))
+    visible = set(
+        for_user(user, Action.VIEW, Area.objects.filter(path__in=paths)).values_list("pk", flat=True)
+    )
     crumbs = [Crumb(a.name, a.get_absolute_url() if a.pk in visible else None) for a in ancestors]
     crumbs.append(Crumb(str(obj), None))
     return crumbs
@@ -61,7 +63,9 @@ def children_summary(user, area: Area, *, include_closed: bool = False) -> list[
         return []
     n = _child_prefix_len(area)
     sites = (
-        for_user(user, Action.VIEW, Site.objects.filter(subtree_q("area_path", area.path), closed_on__isnull=True))
+        for_user(
+            user, Action.VIEW, Site.objects.filter(subtree_q("area_path", area.path), closed_on__isnull=True)
+        )
         .annotate(prefix=Substr("area_path", 1, n))
         .values("prefix")
         .annotate(n=Count("id"), hh=Sum("households"), pop=Sum("population"))
@@ -73,10 +77,19 @@ def children_summary(user, area: Area, *, include_closed: bool = False) -> list[
             row.sites, row.households, row.population = r["n"], r["hh"] or 0, r["pop"] or 0
     if area.level < AreaLevel.STREET:
         communities = (
-            for_user(user, Action.VIEW, Area.objects.filter(
-                subtree_q("path", area.path), depth=area.depth + (AreaLevel.COMMUNITY - area.level),
-                closed_on__isnull=True))
-            .annotate(prefix=Substr("path", 1, n)).values("prefix").annotate(n=Count("id")).order_by()
+            for_user(
+                user,
+                Action.VIEW,
+                Area.objects.filter(
+                    subtree_q("path", area.path),
+                    depth=area.depth + (AreaLevel.COMMUNITY - area.level),
+                    closed_on__isnull=True,
+                ),
+            )
+            .annotate(prefix=Substr("path", 1, n))
+            .values("prefix")
+            .annotate(n=Count("id"))
+            .order_by()
         )
         for r in communities:
             row = rows.get(r["prefix"])
@@ -97,13 +110,15 @@ class AreaSummary:
 
 def area_summary(user, area: Area) -> AreaSummary:
     """Counts over the open part of an area's subtree, as the user may see it (3 queries)."""
-    areas = for_user(user, Action.VIEW, Area.objects.filter(subtree_q("path", area.path), closed_on__isnull=True))
-    level_counts = dict(
-        areas.exclude(pk=area.pk).values_list("depth").annotate(n=Count("id")).order_by()
+    areas = for_user(
+        user, Action.VIEW, Area.objects.filter(subtree_q("path", area.path), closed_on__isnull=True)
     )
+    level_counts = dict(areas.exclude(pk=area.pk).values_list("depth").annotate(n=Count("id")).order_by())
     street_depth = area.depth + (AreaLevel.STREET - area.level)
     community_depth = area.depth + (AreaLevel.COMMUNITY - area.level)
-    sites = for_user(user, Action.VIEW, Site.objects.filter(subtree_q("area_path", area.path), closed_on__isnull=True))
+    sites = for_user(
+        user, Action.VIEW, Site.objects.filter(subtree_q("area_path", area.path), closed_on__isnull=True)
+    )
     totals = sites.aggregate(n=Count("id"), hh=Sum("households"), pop=Sum("population"))
     by_kind = list(
         sites.values_list("kind__name", "kind__name_en").annotate(n=Count("id")).order_by("kind__position")
@@ -123,7 +138,9 @@ def area_summary(user, area: Area) -> AreaSummary:
 
 def community_sites(user, community: Area, *, include_closed: bool = False):
     """The sites of one community the user may see, with what the table shows (1 query)."""
-    qs = for_user(user, Action.VIEW, Site.objects.filter(community=community)).select_related("kind", "authority")
+    qs = for_user(user, Action.VIEW, Site.objects.filter(community=community)).select_related(
+        "kind", "authority"
+    )
     if not include_closed:
         qs = qs.filter(closed_on__isnull=True)
     return qs.order_by("name")
@@ -135,8 +152,11 @@ def search(user, q: str, limit: int = 50):
     if not q:
         return [], []
     areas = for_user(user, Action.VIEW, Area.objects.filter(Q(name__icontains=q) | Q(code__iexact=q)))
-    sites = for_user(user, Action.VIEW, Site.objects.filter(
-        Q(name__icontains=q) | Q(code__iexact=q) | Q(address__icontains=q))).select_related("kind", "community")
+    sites = for_user(
+        user,
+        Action.VIEW,
+        Site.objects.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(address__icontains=q)),
+    ).select_related("kind", "community")
     return list(areas.order_by("path")[:limit]), list(sites.order_by("area_path", "name")[:limit])
 
 

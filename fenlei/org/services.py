@@ -22,7 +22,7 @@ def _next_path(parent: Area | None) -> str:
     siblings = Area.objects.filter(parent=parent) if parent else Area.objects.filter(parent__isnull=True)
     prefix = parent.path if parent else ""
     last = siblings.aggregate(m=Max("path"))["m"]
-    number = int(last[len(prefix):len(prefix) + PATH_SEGMENT]) + 1 if last else 1
+    number = int(last[len(prefix) : len(prefix) + PATH_SEGMENT]) + 1 if last else 1
     if number >= 10**PATH_SEGMENT:
         raise ValidationError(_("This area already holds the largest number of children it can."))
     return f"{prefix}{number:0{PATH_SEGMENT}d}{PATH_SEP}"
@@ -54,7 +54,9 @@ def area_update(*, area: Area, by, data: dict | None = None) -> Area:
 def area_close(*, area: Area, by, on: datetime.date | None = None, note: str = "") -> Area:
     """Close an area. Its open children and sites must be closed or moved first."""
     if area.children.filter(closed_on__isnull=True).exists():
-        raise ValidationError(_("“{area}” still has open areas under it: close or move them first.").format(area=area))
+        raise ValidationError(
+            _("“{area}” still has open areas under it: close or move them first.").format(area=area)
+        )
     if area.is_community and area.sites.filter(closed_on__isnull=True).exists():
         raise ValidationError(_("“{area}” still has open sites: close or move them first.").format(area=area))
     return services.close(area, by=by, on=on, note=note)
@@ -88,13 +90,23 @@ def area_move(*, area: Area, new_parent: Area, by, note: str = "") -> Area:
     if new_parent.path.startswith(area.path):
         raise ValidationError({"parent": _("An area cannot be moved under itself or its own descendants.")})
     if area.kind not in new_parent.child_kinds():
-        raise ValidationError({"parent": _("A {parent_kind} cannot hold a {kind}.").format(
-            parent_kind=new_parent.get_kind_display(), kind=area.get_kind_display())})
+        raise ValidationError(
+            {
+                "parent": _("A {parent_kind} cannot hold a {kind}.").format(
+                    parent_kind=new_parent.get_kind_display(), kind=area.get_kind_display()
+                )
+            }
+        )
     if new_parent.closed_on is not None:
         raise ValidationError({"parent": _("“{parent}” is closed.").format(parent=new_parent)})
     if Area.objects.filter(parent=new_parent, name=area.name).exists():
-        raise ValidationError({"parent": _("“{parent}” already has an area named “{name}”.").format(
-            parent=new_parent, name=area.name)})
+        raise ValidationError(
+            {
+                "parent": _("“{parent}” already has an area named “{name}”.").format(
+                    parent=new_parent, name=area.name
+                )
+            }
+        )
     Area.objects.select_for_update().filter(pk__in=[area.pk, new_parent.pk]).count()
     old_path, old_parent = area.path, area.parent
     new_path = _next_path(new_parent)
@@ -107,14 +119,21 @@ def area_move(*, area: Area, new_parent: Area, by, note: str = "") -> Area:
     for model in scoped_models():
         _rewrite(model, "area_path", old_path, new_path)
     area.refresh_from_db()
-    audit.log(area, AuditAction.MOVE, by=by, note=note, changes={
-        "parent": [old_parent.pk if old_parent else None, new_parent.pk],
-        "path": [old_path, new_path],
-    })
+    audit.log(
+        area,
+        AuditAction.MOVE,
+        by=by,
+        note=note,
+        changes={
+            "parent": [old_parent.pk if old_parent else None, new_parent.pk],
+            "path": [old_path, new_path],
+        },
+    )
     return area
 
 
 # --- sites, authorities, hauliers --------------------------------------------------------------
+
 
 def site_create(*, site: Site, by) -> Site:
     return services.create(site, by=by)
@@ -141,10 +160,15 @@ def authority_update(*, authority: Authority, by, data: dict | None = None) -> A
 
 
 @transaction.atomic
-def authority_close(*, authority: Authority, by, on: datetime.date | None = None, note: str = "") -> Authority:
+def authority_close(
+    *, authority: Authority, by, on: datetime.date | None = None, note: str = ""
+) -> Authority:
     if authority.sites.filter(closed_on__isnull=True).exists():
-        raise ValidationError(_("“{authority}” still oversees open sites: assign them to another authority first.")
-                              .format(authority=authority))
+        raise ValidationError(
+            _("“{authority}” still oversees open sites: assign them to another authority first.").format(
+                authority=authority
+            )
+        )
     return services.close(authority, by=by, on=on, note=note)
 
 

@@ -21,6 +21,7 @@ from fenlei.org.models import Area, Authority, Hauler, Site
 
 # --- areas --------------------------------------------------------------------------------------
 
+
 class AreaListView(ScopedListView):
     model = Area
     filterset_class = AreaFilterSet
@@ -48,11 +49,16 @@ class AreaDetailView(ScopedDetailView):
         ctx["show_closed"] = show_closed
         if area.is_community:
             ctx["sites"] = selectors.community_sites(user, area, include_closed=show_closed)
-            ctx["can_add_child"] = placeable_areas(user, Action.ADD, Site, Area.objects.filter(pk=area.pk)).exists()
+            ctx["can_add_child"] = placeable_areas(
+                user, Action.ADD, Site, Area.objects.filter(pk=area.pk)
+            ).exists()
         else:
             ctx["children"] = selectors.children_summary(user, area, include_closed=show_closed)
-            ctx["can_add_child"] = area.is_open and bool(area.child_kinds()) and placeable_areas(
-                user, Action.ADD, Area, Area.objects.filter(pk=area.pk)).exists()
+            ctx["can_add_child"] = (
+                area.is_open
+                and bool(area.child_kinds())
+                and placeable_areas(user, Action.ADD, Area, Area.objects.filter(pk=area.pk)).exists()
+            )
         ctx["can_close"] = area.is_open and selectors.can_close_area(user, area)
         ctx["can_reopen"] = not area.is_open and selectors.can_close_area(user, area)
         ctx["can_move"] = area.is_open and area.parent_id is not None and selectors.can_close_area(user, area)
@@ -76,7 +82,9 @@ class AreaAddView(AreaFormMixin, ServiceFormView):
 
     def setup_object(self):
         self.area = get_for_user(self.request.user, Action.VIEW, Area, pk=self.kwargs["pk"])
-        if not placeable_areas(self.request.user, Action.ADD, Area, Area.objects.filter(pk=self.area.pk)).exists():
+        if not placeable_areas(
+            self.request.user, Action.ADD, Area, Area.objects.filter(pk=self.area.pk)
+        ).exists():
             raise PermissionDenied
         if not self.area.child_kinds():
             raise Http404
@@ -115,13 +123,16 @@ class AreaCloseView(AreaFormMixin, ServiceFormView):
 
     def get_context(self, form):
         ctx = super().get_context(form)
-        ctx["intro"] = _("A closed area stays in the records and in every report of the past; it takes no new entries.")
+        ctx["intro"] = _(
+            "A closed area stays in the records and in every report of the past; it takes no new entries."
+        )
         ctx["submit_label"] = _("Close")
         return ctx
 
     def perform(self, form):
-        return services.area_close(area=self.area, by=self.request.user, on=form.cleaned_data["on"],
-                                   note=form.cleaned_data["note"])
+        return services.area_close(
+            area=self.area, by=self.request.user, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        )
 
 
 class AreaReopenView(AreaFormMixin, ServiceFormView):
@@ -155,8 +166,12 @@ class AreaMoveView(AreaFormMixin, ServiceFormView):
         return {"area": self.area, "user": self.request.user}
 
     def perform(self, form):
-        return services.area_move(area=self.area, new_parent=form.cleaned_data["new_parent"],
-                                  by=self.request.user, note=form.cleaned_data["note"])
+        return services.area_move(
+            area=self.area,
+            new_parent=form.cleaned_data["new_parent"],
+            by=self.request.user,
+            note=form.cleaned_data["note"],
+        )
 
 
 class AreaHistoryView(HistoryView):
@@ -164,6 +179,7 @@ class AreaHistoryView(HistoryView):
 
 
 # --- sites --------------------------------------------------------------------------------------
+
 
 class SiteListView(ScopedListView):
     model = Site
@@ -193,7 +209,9 @@ class SiteDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["breadcrumbs"] = selectors.breadcrumbs(self.request.user, self.object)
-        ctx["can_reopen"] = self.object.closed_on is not None and can(self.request.user, Action.CLOSE, self.object)
+        ctx["can_reopen"] = self.object.closed_on is not None and can(
+            self.request.user, Action.CLOSE, self.object
+        )
         return ctx
 
 
@@ -263,13 +281,16 @@ class SiteCloseView(SiteFormMixin, ServiceFormView):
 
     def get_context(self, form):
         ctx = super().get_context(form)
-        ctx["intro"] = _("A closed site stays in the records and in every report of the past; it takes no new entries.")
+        ctx["intro"] = _(
+            "A closed site stays in the records and in every report of the past; it takes no new entries."
+        )
         ctx["submit_label"] = _("Close")
         return ctx
 
     def perform(self, form):
-        return services.site_close(site=self.site, by=self.request.user, on=form.cleaned_data["on"],
-                                   note=form.cleaned_data["note"])
+        return services.site_close(
+            site=self.site, by=self.request.user, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        )
 
 
 class SiteReopenView(SiteFormMixin, ServiceFormView):
@@ -295,6 +316,7 @@ class SiteHistoryView(HistoryView):
 
 # --- authorities and hauliers -------------------------------------------------------------------
 
+
 class AuthorityListView(ScopedListView):
     model = Authority
     filterset_class = AuthorityFilterSet
@@ -304,8 +326,11 @@ class AuthorityListView(ScopedListView):
     def get_queryset(self):
         from django.db.models import Count, Q
 
-        qs = super().get_queryset().annotate(
-            site_count=Count("sites", filter=Q(sites__closed_on__isnull=True)))
+        qs = (
+            super()
+            .get_queryset()
+            .annotate(site_count=Count("sites", filter=Q(sites__closed_on__isnull=True)))
+        )
         if not self.filterset.is_bound:
             qs = qs.filter(closed_on__isnull=True)
         return qs
@@ -320,11 +345,14 @@ class AuthorityDetailView(ScopedDetailView):
         from fenlei.core.scoping import for_user
 
         ctx = super().get_context_data(**kwargs)
-        sites = for_user(self.request.user, Action.VIEW, Site.objects.filter(
-            authority=self.object, closed_on__isnull=True)).select_related("kind", "community")
+        sites = for_user(
+            self.request.user, Action.VIEW, Site.objects.filter(authority=self.object, closed_on__isnull=True)
+        ).select_related("kind", "community")
         from django.core.paginator import Paginator
 
-        ctx["page_obj"] = Paginator(sites.order_by("area_path", "name"), 50).get_page(self.request.GET.get("page"))
+        ctx["page_obj"] = Paginator(sites.order_by("area_path", "name"), 50).get_page(
+            self.request.GET.get("page")
+        )
         ctx["sites"] = ctx["page_obj"].object_list
         return ctx
 
@@ -353,8 +381,9 @@ class OrgFormView(ServiceFormView):
 
     def perform(self, form):
         if self.obj is None:
-            if not placeable_areas(self.request.user, Action.ADD, self.model,
-                                   Area.objects.filter(pk=form.instance.district_id)).exists():
+            if not placeable_areas(
+                self.request.user, Action.ADD, self.model, Area.objects.filter(pk=form.instance.district_id)
+            ).exists():
                 raise PermissionDenied
             return type(self).create_service(**{self.kind: form.instance, "by": self.request.user})
         return type(self).update_service(**{self.kind: form.instance, "by": self.request.user})
@@ -379,8 +408,12 @@ class AuthorityCloseView(ServiceFormView):
         self.title = _("Close {name}").format(name=self.obj)
 
     def perform(self, form):
-        return services.authority_close(authority=self.obj, by=self.request.user, on=form.cleaned_data["on"],
-                                        note=form.cleaned_data["note"])
+        return services.authority_close(
+            authority=self.obj,
+            by=self.request.user,
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
+        )
 
 
 class AuthorityHistoryView(HistoryView):
@@ -425,8 +458,9 @@ class HaulerCloseView(ServiceFormView):
         self.title = _("Close {name}").format(name=self.obj)
 
     def perform(self, form):
-        return services.hauler_close(hauler=self.obj, by=self.request.user, on=form.cleaned_data["on"],
-                                     note=form.cleaned_data["note"])
+        return services.hauler_close(
+            hauler=self.obj, by=self.request.user, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        )
 
 
 class HaulerHistoryView(HistoryView):
@@ -434,6 +468,7 @@ class HaulerHistoryView(HistoryView):
 
 
 # --- search -------------------------------------------------------------------------------------
+
 
 class SearchView(View):
     def get(self, request):
@@ -447,6 +482,7 @@ class SearchView(View):
 
 
 # --- Excel ----------------------------------------------------------------------------------------
+
 
 class SiteExcelMixin:
     ledger_class = SiteLedger

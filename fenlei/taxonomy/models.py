@@ -22,8 +22,14 @@ class Category(Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=CategoryKind.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent category"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     name = models.CharField(_("national name"), max_length=30)
     name_en = models.CharField(_("English name"), max_length=50)
     colour = models.CharField(_("colour"), max_length=7, validators=[colour_validator], default="#6b7280")
@@ -46,7 +52,9 @@ class Category(Model):
         return reverse("taxonomy:index") + f"#{self.code}"
 
     def clean(self) -> None:
-        if self.kind == CategoryKind.SUB and (self.parent_id is None or self.parent.kind != CategoryKind.MAJOR):
+        if self.kind == CategoryKind.SUB and (
+            self.parent_id is None or self.parent.kind != CategoryKind.MAJOR
+        ):
             raise ValidationError({"parent": _("A sub-category belongs to one of the four categories.")})
         if self.kind != CategoryKind.SUB and self.parent_id is not None:
             raise ValidationError({"parent": _("Only a sub-category has a parent.")})

@@ -26,8 +26,14 @@ from fenlei.taxonomy.choices import MajorCode
 PROFILES: dict[str, dict[str, tuple[str, str]]] = {
     "national": {},
     "shanghai": {MajorCode.FOOD: ("湿垃圾", "Wet waste"), MajorCode.RESIDUAL: ("干垃圾", "Dry waste")},
-    "beijing": {MajorCode.FOOD: ("厨余垃圾", "Food waste"), MajorCode.RESIDUAL: ("其他垃圾", "Residual waste")},
-    "hangzhou": {MajorCode.FOOD: ("易腐垃圾", "Perishable waste"), MajorCode.RESIDUAL: ("其他垃圾", "Other waste")},
+    "beijing": {
+        MajorCode.FOOD: ("厨余垃圾", "Food waste"),
+        MajorCode.RESIDUAL: ("其他垃圾", "Residual waste"),
+    },
+    "hangzhou": {
+        MajorCode.FOOD: ("易腐垃圾", "Perishable waste"),
+        MajorCode.RESIDUAL: ("其他垃圾", "Other waste"),
+    },
 }
 
 #: Bin colours that differ from the national ones in a profile.

@@ -22,12 +22,16 @@ class IndexView(LoginRequiredMixin, View):
     """The national categories, their sub-categories, the special streams and the district's scheme."""
 
     def get(self, request):
-        return render(request, "taxonomy/index.html", {
-            "overview": selectors.overview(request.user),
-            "can_change": for_user(request.user, Action.CHANGE, Category).exists(),
-            "nav_active": "taxonomy",
-            "breadcrumbs": [{"label": _("Categories"), "url": None}],
-        })
+        return render(
+            request,
+            "taxonomy/index.html",
+            {
+                "overview": selectors.overview(request.user),
+                "can_change": for_user(request.user, Action.CHANGE, Category).exists(),
+                "nav_active": "taxonomy",
+                "breadcrumbs": [{"label": _("Categories"), "url": None}],
+            },
+        )
 
 
 class CategoryForm(forms.ModelForm):
@@ -64,8 +68,10 @@ class CategoryEditView(ServiceFormView):
             "title": _("Edit “{category}”").format(category=naming.label(self.object)),
             "cancel_url": reverse("taxonomy:index"),
             "nav_active": "taxonomy",
-            "breadcrumbs": [{"label": _("Categories"), "url": reverse("taxonomy:index")},
-                            {"label": naming.label(self.object), "url": None}],
+            "breadcrumbs": [
+                {"label": _("Categories"), "url": reverse("taxonomy:index")},
+                {"label": naming.label(self.object), "url": None},
+            ],
         }
 
     def perform(self, form):

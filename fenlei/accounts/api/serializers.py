@@ -54,16 +54,30 @@ class UserSerializer(serializers.ModelSerializer):
 
     roles = BriefAssignmentSerializer(source="active_assignments", many=True, read_only=True)
     password = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, style={"input_type": "password"},
-        help_text=_("Only when creating a user; empty: the account has no usable password yet. "
-                    "Use the set-password action to change it later."),
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        style={"input_type": "password"},
+        help_text=_(
+            "Only when creating a user; empty: the account has no usable password yet. "
+            "Use the set-password action to change it later."
+        ),
     )
 
     class Meta:
         model = User
         fields = [
-            "id", "username", "display_name", "email", "phone", "organisation", "is_active",
-            "last_login", "date_joined", "roles", "password",
+            "id",
+            "username",
+            "display_name",
+            "email",
+            "phone",
+            "organisation",
+            "is_active",
+            "last_login",
+            "date_joined",
+            "roles",
+            "password",
         ]
         read_only_fields = ["last_login", "date_joined"]
 
@@ -75,8 +89,17 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "email", "phone", "organisation", "is_superuser",
-                  "last_login", "roles"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "email",
+            "phone",
+            "organisation",
+            "is_superuser",
+            "last_login",
+            "roles",
+        ]
         read_only_fields = fields
 
 

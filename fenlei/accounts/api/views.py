@@ -58,11 +58,20 @@ class MeView(APIView):
         return Response(MeSerializer(me).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("q", str, description="Search in user name, name and e-mail."),
-]))
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, ScopedViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Search in user name, name and e-mail."),
+        ]
+    )
+)
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
     """Users the caller manages: those holding a role in its scope, and those holding none.
 
     Out of scope is 404; a caller who manages no users gets 403.
@@ -91,7 +100,9 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         if data.pop("password", ""):
-            raise exceptions.ValidationError({"password": [_("Use the set-password action to change a password.")]})
+            raise exceptions.ValidationError(
+                {"password": [_("Use the set-password action to change a password.")]}
+            )
         serializer.instance = services.user_update(user=serializer.instance, by=self.request.user, data=data)
 
     @extend_schema(request=PasswordSerializer, responses={204: None})
@@ -150,14 +161,22 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         try:
             target = assignable_targets(manager, kind).get(pk=values["target"])
         except TARGET_MODELS[kind].DoesNotExist:
-            raise exceptions.ValidationError({"target": [_("No such open {kind} in your scope.").format(
-                kind=TARGET_MODELS[kind]._meta.verbose_name)]}) from None
+            raise exceptions.ValidationError(
+                {
+                    "target": [
+                        _("No such open {kind} in your scope.").format(
+                            kind=TARGET_MODELS[kind]._meta.verbose_name
+                        )
+                    ]
+                }
+            ) from None
         try:
             assignment = services.assign(user=user, role=values["role"], target=target, by=manager)
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):
-                exc = DjangoValidationError({("target" if k in TARGET_MODELS else k): v
-                                             for k, v in exc.error_dict.items()})
+                exc = DjangoValidationError(
+                    {("target" if k in TARGET_MODELS else k): v for k, v in exc.error_dict.items()}
+                )
             raise validation_error(exc) from None
         assignment = managed_assignments(manager).get(pk=assignment.pk)
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)

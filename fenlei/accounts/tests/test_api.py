@@ -70,10 +70,13 @@ def test_users_list_and_scope(world, api_for):
 
 def test_user_create_update_set_password(world, api_for):
     client = api_for("alice")
-    response = client.post(USERS, {"username": "zoe", "display_name": "Zoe", "password": "123"}, format="json")
+    response = client.post(
+        USERS, {"username": "zoe", "display_name": "Zoe", "password": "123"}, format="json"
+    )
     assert response.status_code == 400 and "password" in response.json()
-    response = client.post(USERS, {"username": "zoe", "display_name": "Zoe", "password": "Api-created-2026"},
-                           format="json")
+    response = client.post(
+        USERS, {"username": "zoe", "display_name": "Zoe", "password": "Api-created-2026"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["roles"] == []
     zoe = User.objects.get(username="zoe")
@@ -110,8 +113,11 @@ def test_assignments_list_and_filters(world, api_for):
 
 def test_assign_and_unassign_through_the_api(world, api_for):
     client = api_for("alice")
-    response = client.post(ASSIGNMENTS, {"user": world.nina.pk, "role": Role.SITE_MANAGER,
-                                         "target": world.sites["a2_open"].pk}, format="json")
+    response = client.post(
+        ASSIGNMENTS,
+        {"user": world.nina.pk, "role": Role.SITE_MANAGER, "target": world.sites["a2_open"].pk},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["user"]["username"] == "nina" and data["target"]["name"] == "甲二小区"
@@ -120,8 +126,11 @@ def test_assign_and_unassign_through_the_api(world, api_for):
     # nina now sees what a site manager sees
     assert api_for("nina").get(ME).json()["roles"][0]["role"] == Role.SITE_MANAGER
     # the same again is refused by the model
-    again = client.post(ASSIGNMENTS, {"user": world.nina.pk, "role": Role.SITE_MANAGER,
-                                      "target": world.sites["a2_open"].pk}, format="json")
+    again = client.post(
+        ASSIGNMENTS,
+        {"user": world.nina.pk, "role": Role.SITE_MANAGER, "target": world.sites["a2_open"].pk},
+        format="json",
+    )
     assert again.status_code == 400
     assert client.delete(f"{ASSIGNMENTS}{assignment.pk}/").status_code == 204
     assignment.refresh_from_db()

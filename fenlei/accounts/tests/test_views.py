@@ -31,7 +31,9 @@ def make_other_district():
 
 
 def entries(obj, action=None):
-    qs = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk))
+    qs = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    )
     return qs.filter(action=action) if action else qs
 
 
@@ -95,10 +97,13 @@ def test_password_change(world, client_for):
     client = client_for("sam")
     url = reverse("accounts:password-change")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        url, {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 200 and response.context["form"].errors
-    response = client.post(url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                                 "new_password2": NEW_PASSWORD})
+    response = client.post(
+        url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert response.url == reverse("accounts:password-change-done")
     assert client.get(response.url).status_code == 200
@@ -257,33 +262,55 @@ def test_assignment_form_offers_only_fitting_targets_in_scope(world, client_for)
 
 def test_user_add_edit_password_history(world, client_for):
     client = client_for("alice")
-    response = client.post(reverse("accounts:user-add"), {
-        "username": "zoe", "display_name": "Zoe", "password1": "123", "password2": "123"})
+    response = client.post(
+        reverse("accounts:user-add"),
+        {"username": "zoe", "display_name": "Zoe", "password1": "123", "password2": "123"},
+    )
     assert response.status_code == 400 and response.context["form"].errors["password1"]
-    response = client.post(reverse("accounts:user-add"), {
-        "username": "zoe", "display_name": "Zoe", "phone": "021-5555 1234",
-        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("accounts:user-add"),
+        {
+            "username": "zoe",
+            "display_name": "Zoe",
+            "phone": "021-5555 1234",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     zoe = User.objects.get(username="zoe")
     assert response.url == zoe.get_absolute_url()
     assert zoe.check_password(NEW_PASSWORD)
     assert entries(zoe, AuditAction.CREATE).get().user == world.alice
-    response = client.post(reverse("accounts:user-add"), {"username": "zoe", "password1": "", "password2": ""})
+    response = client.post(
+        reverse("accounts:user-add"), {"username": "zoe", "password1": "", "password2": ""}
+    )
     assert response.status_code == 400 and response.context["form"].errors["username"]
 
-    response = client.post(reverse("accounts:user-edit", args=[zoe.pk]), {
-        "display_name": "Zoe Zhang", "email": "zoe@example.org", "phone": "", "organisation": "区分类办",
-        "is_active": "on"})
+    response = client.post(
+        reverse("accounts:user-edit", args=[zoe.pk]),
+        {
+            "display_name": "Zoe Zhang",
+            "email": "zoe@example.org",
+            "phone": "",
+            "organisation": "区分类办",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     zoe.refresh_from_db()
     assert zoe.display_name == "Zoe Zhang"
     assert entries(zoe, AuditAction.UPDATE).get().changes["display_name"] == ["Zoe", "Zoe Zhang"]
 
-    response = client.post(reverse("accounts:user-password", args=[zoe.pk]),
-                           {"password1": "Third-pass-2028", "password2": "Third-pass-2029"})
+    response = client.post(
+        reverse("accounts:user-password", args=[zoe.pk]),
+        {"password1": "Third-pass-2028", "password2": "Third-pass-2029"},
+    )
     assert response.status_code == 400
-    response = client.post(reverse("accounts:user-password", args=[zoe.pk]),
-                           {"password1": "Third-pass-2028", "password2": "Third-pass-2028"})
+    response = client.post(
+        reverse("accounts:user-password", args=[zoe.pk]),
+        {"password1": "Third-pass-2028", "password2": "Third-pass-2028"},
+    )
     assert response.status_code == 302
     assert Client().login(username="zoe", password="Third-pass-2028")
 
@@ -301,15 +328,30 @@ def test_django_admin_for_superusers(world):
     root = User.objects.create_superuser(username="root", password=PASSWORD)
     client = Client()
     client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
-    for path in ("accounts/user/", f"accounts/user/{world.sam.pk}/change/", "accounts/roleassignment/",
-                 "core/auditentry/", "taxonomy/category/"):
+    for path in (
+        "accounts/user/",
+        f"accounts/user/{world.sam.pk}/change/",
+        "accounts/roleassignment/",
+        "core/auditentry/",
+        "taxonomy/category/",
+    ):
         assert client.get(f"/django-admin/{path}").status_code == 200, path
     entry = AuditEntry.objects.first()
     assert client.get(f"/django-admin/core/auditentry/{entry.pk}/delete/").status_code == 403
     bulky = Category.objects.get(code="bulky")
-    response = client.post(f"/django-admin/taxonomy/category/{bulky.pk}/change/", {
-        "code": "bulky", "kind": "special", "parent": "", "name": "大件垃圾", "name_en": "Bulky waste",
-        "colour": "#654321", "description": "", "position": "50"})
+    response = client.post(
+        f"/django-admin/taxonomy/category/{bulky.pk}/change/",
+        {
+            "code": "bulky",
+            "kind": "special",
+            "parent": "",
+            "name": "大件垃圾",
+            "name_en": "Bulky waste",
+            "colour": "#654321",
+            "description": "",
+            "position": "50",
+        },
+    )
     assert response.status_code == 302
     change = entries(bulky, AuditAction.UPDATE).get()
     assert change.user == root and change.note == "django-admin"

@@ -28,8 +28,12 @@ def changes_list(changes):
     for field, pair in changes.items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         rows.append((field, "—" if old in (None, "") else old, "—" if new in (None, "") else new))
-    return format_html('<ul class="changes">{}</ul>', format_html_join(
-        "", '<li><code>{}</code>: <span class="old">{}</span> → <span class="new">{}</span></li>', rows))
+    return format_html(
+        '<ul class="changes">{}</ul>',
+        format_html_join(
+            "", '<li><code>{}</code>: <span class="old">{}</span> → <span class="new">{}</span></li>', rows
+        ),
+    )
 
 
 @register.filter

@@ -61,7 +61,9 @@ def _site(name, kind_code, community, authority=None, **extra):
     kind = SiteKind.objects.get(code=kind_code)
     extra.setdefault("households", 200)
     extra.setdefault("population", 500)
-    return org.site_create(site=Site(name=name, kind=kind, community=community, authority=authority, **extra), by=None)
+    return org.site_create(
+        site=Site(name=name, kind=kind, community=community, authority=authority, **extra), by=None
+    )
 
 
 def build_world() -> World:
@@ -73,8 +75,12 @@ def build_world() -> World:
         a2 = _area("甲二社区", "community", street_a, households=1000, population=2500)
         b1 = _area("乙一社区", "community", street_b, households=1000, population=2500)
         b2 = _area("乙二村", "village", street_b, households=1000, population=2500, rural=True)
-        education = org.authority_create(authority=Authority(name="区教育局", sector="教育", district=district), by=None)
-        health = org.authority_create(authority=Authority(name="区卫健委", sector="卫生健康", district=district), by=None)
+        education = org.authority_create(
+            authority=Authority(name="区教育局", sector="教育", district=district), by=None
+        )
+        health = org.authority_create(
+            authority=Authority(name="区卫健委", sector="卫生健康", district=district), by=None
+        )
         hauler = org.hauler_create(hauler=Hauler(name="绿洁环卫", district=district), by=None)
         other_hauler = org.hauler_create(hauler=Hauler(name="清源运输", district=district), by=None)
         sites = {
@@ -87,7 +93,9 @@ def build_world() -> World:
             "b2_group": _site("乙二村民小组", "village-group", b2),
             "b2_clinic": _site("乙二卫生院", "hospital", b2, authority=health, households=0, population=0),
         }
-        world = World(district, street_a, street_b, a1, a2, b1, b2, sites, education, health, hauler, other_hauler)
+        world = World(
+            district, street_a, street_b, a1, a2, b1, b2, sites, education, health, hauler, other_hauler
+        )
         personas = [
             ("alice", Role.DISTRICT_ADMIN, district),
             ("leo", Role.DISTRICT_LEADER, district),
@@ -101,7 +109,9 @@ def build_world() -> World:
             ("nina", None, None),
         ]
         for username, role, target in personas:
-            user = User.objects.create_user(username=username, password=PASSWORD, display_name=username.title())
+            user = User.objects.create_user(
+                username=username, password=PASSWORD, display_name=username.title()
+            )
             if role:
                 account_services.assign(user=user, role=role, target=target, by=None)
             world.users[username] = user

@@ -38,10 +38,21 @@ def test_alice_reads_the_log_of_her_district(world, api_for):
     in_scope = AuditEntry.objects.exclude(area_path="").filter(area_path__startswith=world.district.path)
     assert data["count"] == in_scope.count() > 0
     first = data["results"][0]
-    assert set(first) >= {"timestamp", "user", "user_repr", "face", "action", "object_type", "object_repr",
-                          "changes", "note"}
+    assert set(first) >= {
+        "timestamp",
+        "user",
+        "user_repr",
+        "face",
+        "action",
+        "object_type",
+        "object_repr",
+        "changes",
+        "note",
+    }
     site = world.sites["a1_estate"]
-    entry = AuditEntry.objects.get(content_type=ContentType.objects.get_for_model(Site), object_id=str(site.pk))
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Site), object_id=str(site.pk)
+    )
     detail = client.get(f"{AUDIT}{entry.pk}/").json()
     assert detail["object_type"] == "org.site" and detail["object_repr"] == "甲一花园"
     assert detail["action"] == AuditAction.CREATE and detail["changes"]["name"] == [None, "甲一花园"]
@@ -49,7 +60,9 @@ def test_alice_reads_the_log_of_her_district(world, api_for):
 
 def test_entries_outside_the_scope_are_hidden(world, api_for):
     west = org.area_create(area=Area(name="西山区", kind="district"), by=None)
-    outside = AuditEntry.objects.get(content_type=ContentType.objects.get_for_model(Area), object_id=str(west.pk))
+    outside = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Area), object_id=str(west.pk)
+    )
     client = api_for("alice")
     assert client.get(f"{AUDIT}{outside.pk}/").status_code == 404
     ids = {e["id"] for e in client.get(AUDIT, {"page_size": 1000}).json()["results"]}
@@ -58,7 +71,9 @@ def test_entries_outside_the_scope_are_hidden(world, api_for):
 
 def test_filters(world, api_for):
     client = api_for("alice")
-    account_services.assign(user=world.nina, role=Role.COMMUNITY_ADMIN, target=world.community_b1, by=world.alice)
+    account_services.assign(
+        user=world.nina, role=Role.COMMUNITY_ADMIN, target=world.community_b1, by=world.alice
+    )
     assigned = client.get(AUDIT, {"action": AuditAction.ASSIGN, "user": "alice"}).json()
     # One entry on the assignment, one on the user (filed under the user's first role's area).
     assert assigned["count"] == 2

@@ -34,16 +34,25 @@ def test_parsers(monkeypatch):
 def _start(extra_env):
     environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
     environ.update(extra_env)
-    return subprocess.run([sys.executable, "-m", "fenlei", "check"], cwd=ROOT, env=environ,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fenlei", "check"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("DEBUG", "perhaps", "DEBUG='perhaps' is not a boolean"),
-    ("FENLEI_NAMING", "paris", "FENLEI_NAMING='paris' is not one of"),
-    ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL must point at PostgreSQL"),
-    ("SECRET_KEY", "short", "SECRET_KEY must be at least 50 characters"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "perhaps", "DEBUG='perhaps' is not a boolean"),
+        ("FENLEI_NAMING", "paris", "FENLEI_NAMING='paris' is not one of"),
+        ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL must point at PostgreSQL"),
+        ("SECRET_KEY", "short", "SECRET_KEY must be at least 50 characters"),
+    ],
+)
 def test_bad_values_stop_start_up(tmp_path, variable, value, message):
     result = _start({variable: value, "FENLEI_VAR_DIR": str(tmp_path)})
     assert result.returncode == 2

@@ -160,19 +160,41 @@ class AreaSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="org-api:area-detail")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     parent = PlacementField(
-        required=False, allow_null=True,
-        help_text=_("The parent area (its id when writing). Only a superuser adds a root area; change it with “move”."),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The parent area (its id when writing). Only a superuser adds a root area; change it with “move”."
+        ),
     )
-    children_count = serializers.IntegerField(read_only=True, help_text=_("Open areas directly under this one."))
+    children_count = serializers.IntegerField(
+        read_only=True, help_text=_("Open areas directly under this one.")
+    )
     sites_count = serializers.IntegerField(
-        read_only=True, help_text=_("Open sites placed in this area (communities and villages hold sites)."))
+        read_only=True, help_text=_("Open sites placed in this area (communities and villages hold sites).")
+    )
 
     class Meta:
         model = Area
         fields = [
-            "id", "url", "name", "code", "kind", "kind_display", "parent", "path", "depth",
-            "households", "population", "rural", "latitude", "longitude", "closed_on",
-            "children_count", "sites_count", "created_at", "updated_at",
+            "id",
+            "url",
+            "name",
+            "code",
+            "kind",
+            "kind_display",
+            "parent",
+            "path",
+            "depth",
+            "households",
+            "population",
+            "rural",
+            "latitude",
+            "longitude",
+            "closed_on",
+            "children_count",
+            "sites_count",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["path", "depth", "closed_on", "created_at", "updated_at"]
         validators: list = []  # uniqueness is checked by Area.clean(), with its message on the field
@@ -184,8 +206,19 @@ class SiteKindSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SiteKind
-        fields = ["id", "url", "code", "name", "name_en", "label", "residential", "public_institution",
-                  "restaurant", "position", "active"]
+        fields = [
+            "id",
+            "url",
+            "code",
+            "name",
+            "name_en",
+            "label",
+            "residential",
+            "public_institution",
+            "restaurant",
+            "position",
+            "active",
+        ]
         read_only_fields = fields
 
 
@@ -195,16 +228,37 @@ class SiteSerializer(serializers.ModelSerializer):
     community = PlacementField(help_text=_("The community or village the site is in (its id when writing)."))
     street = BriefAreaSerializer(source="community.parent", read_only=True)
     authority = BriefRelatedField(
-        BriefAuthoritySerializer, scoped=True, queryset=Authority.objects.all(), required=False, allow_null=True,
+        BriefAuthoritySerializer,
+        scoped=True,
+        queryset=Authority.objects.all(),
+        required=False,
+        allow_null=True,
         help_text=_("The industry authority (its id when writing); required for public institutions."),
     )
 
     class Meta:
         model = Site
         fields = [
-            "id", "url", "name", "code", "kind", "community", "street", "address", "latitude", "longitude",
-            "households", "population", "responsible_person", "responsible_phone", "property_company",
-            "authority", "area_path", "closed_on", "created_at", "updated_at",
+            "id",
+            "url",
+            "name",
+            "code",
+            "kind",
+            "community",
+            "street",
+            "address",
+            "latitude",
+            "longitude",
+            "households",
+            "population",
+            "responsible_person",
+            "responsible_phone",
+            "property_company",
+            "authority",
+            "area_path",
+            "closed_on",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["area_path", "closed_on", "created_at", "updated_at"]
         validators: list = []
@@ -212,13 +266,28 @@ class SiteSerializer(serializers.ModelSerializer):
 
 class AuthoritySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="org-api:authority-detail")
-    district = PlacementField(help_text=_("The district (or city) the authority serves (its id when writing)."))
+    district = PlacementField(
+        help_text=_("The district (or city) the authority serves (its id when writing).")
+    )
     sites_count = serializers.IntegerField(read_only=True, help_text=_("Open sites this authority oversees."))
 
     class Meta:
         model = Authority
-        fields = ["id", "url", "name", "code", "sector", "district", "contact_person", "phone", "area_path",
-                  "closed_on", "sites_count", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "name",
+            "code",
+            "sector",
+            "district",
+            "contact_person",
+            "phone",
+            "area_path",
+            "closed_on",
+            "sites_count",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["area_path", "closed_on", "created_at", "updated_at"]
         validators: list = []
 
@@ -229,8 +298,21 @@ class HaulerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Hauler
-        fields = ["id", "url", "name", "code", "licence_no", "district", "contact_person", "phone", "address",
-                  "area_path", "closed_on", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "name",
+            "code",
+            "licence_no",
+            "district",
+            "contact_person",
+            "phone",
+            "address",
+            "area_path",
+            "closed_on",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["area_path", "closed_on", "created_at", "updated_at"]
         validators: list = []
 

@@ -76,7 +76,9 @@ class WritableViewSet(ServiceWriteMixin, StructureViewSet):
         user = self.request.user
         if area is None:
             return user.is_superuser
-        return placeable_areas(user, Action.ADD, self.queryset.model, Area.objects.filter(pk=area.pk)).exists()
+        return placeable_areas(
+            user, Action.ADD, self.queryset.model, Area.objects.filter(pk=area.pk)
+        ).exists()
 
     def check_create(self, instance) -> None:
         if not self.may_place(getattr(instance, self.placement)):
@@ -93,7 +95,8 @@ class WritableViewSet(ServiceWriteMixin, StructureViewSet):
             if set(changes) - self.self_service_fields and not held_over_area:
                 raise exceptions.PermissionDenied(
                     _("You may change only these fields: {fields}.").format(
-                        fields=", ".join(sorted(self.self_service_fields)))
+                        fields=", ".join(sorted(self.self_service_fields))
+                    )
                 )
 
     def perform_create(self, serializer):
@@ -123,11 +126,18 @@ def _create_examples(summary: str, value: dict) -> list[OpenApiExample]:
     create=extend_schema(
         summary="Add an area under a parent",
         description="The caller must hold the add action on areas over the parent (404 if the parent is "
-                    "outside its scope, 403 if it may see but not add there).",
-        examples=_create_examples("A community in a street", {
-            "name": "丙一社区", "kind": "community", "parent": 2, "code": "330102001001",
-            "households": 1200, "population": 3100,
-        }),
+        "outside its scope, 403 if it may see but not add there).",
+        examples=_create_examples(
+            "A community in a street",
+            {
+                "name": "丙一社区",
+                "kind": "community",
+                "parent": 2,
+                "code": "330102001001",
+                "households": 1200,
+                "population": 3100,
+            },
+        ),
     ),
     update=extend_schema(summary="Change an area"),
     partial_update=extend_schema(summary="Change some of an area's fields"),
@@ -153,7 +163,8 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
         area = super().get_object()
         if self.action in ("close", "reopen", "move") and not self.may_close(area):
             raise exceptions.PermissionDenied(
-                _("Closing, reopening or moving an area needs the close right over its parent."))
+                _("Closing, reopening or moving an area needs the close right over its parent.")
+            )
         return area
 
     def may_close(self, area: Area) -> bool:
@@ -189,9 +200,12 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
     @extend_schema(
         summary="Move an area under another parent",
         description="Rewrites the paths of the area, its descendants and every row placed below it. "
-                    "Needs the close action over the current parent and the add action over the new one.",
-        request=MoveSerializer, responses=AreaSerializer,
-        examples=[OpenApiExample("Move a community to another street", value={"new_parent": 3}, request_only=True)],
+        "Needs the close action over the current parent and the add action over the new one.",
+        request=MoveSerializer,
+        responses=AreaSerializer,
+        examples=[
+            OpenApiExample("Move a community to another street", value={"new_parent": 3}, request_only=True)
+        ],
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
@@ -201,8 +215,9 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
         new_parent = body.validated_data["new_parent"]
         if not self.may_place(new_parent):
             raise exceptions.PermissionDenied(_("You may not place an area there."))
-        area = services.area_move(area=area, new_parent=new_parent, by=request.user,
-                                  note=body.validated_data.get("note", ""))
+        area = services.area_move(
+            area=area, new_parent=new_parent, by=request.user, note=body.validated_data.get("note", "")
+        )
         return Response(self.get_serializer(self.refetch(area)).data)
 
     @extend_schema(summary="List the areas directly under an area", responses=AreaSerializer(many=True))
@@ -224,17 +239,26 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
     create=extend_schema(
         summary="Add a site to a community",
         description="The caller must hold the add action on sites over the community.",
-        examples=_create_examples("A managed estate", {
-            "name": "甲一新苑", "kind": 1, "community": 4, "address": "甲一路 8 号", "households": 320,
-            "population": 800, "responsible_person": "王经理", "responsible_phone": "0571-8888 0000",
-            "property_company": "甲一物业",
-        }),
+        examples=_create_examples(
+            "A managed estate",
+            {
+                "name": "甲一新苑",
+                "kind": 1,
+                "community": 4,
+                "address": "甲一路 8 号",
+                "households": 320,
+                "population": 800,
+                "responsible_person": "王经理",
+                "responsible_phone": "0571-8888 0000",
+                "property_company": "甲一物业",
+            },
+        ),
     ),
     update=extend_schema(summary="Change a site"),
     partial_update=extend_schema(
         summary="Change some of a site's fields",
         description="Moving a site to another community needs the add action on sites there (403 "
-                    "otherwise: a site manager edits its site where it is).",
+        "otherwise: a site manager edits its site where it is).",
     ),
 )
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableViewSet):
@@ -272,7 +296,9 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
 # --- site kinds ----------------------------------------------------------------------------------
 
 
-@extend_schema_view(list=extend_schema(summary="List site kinds"), retrieve=extend_schema(summary="Read a site kind"))
+@extend_schema_view(
+    list=extend_schema(summary="List site kinds"), retrieve=extend_schema(summary="Read a site kind")
+)
 class SiteKindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StructureViewSet):
     """The kinds of site: reference data every signed-in user reads."""
 
@@ -288,10 +314,16 @@ class SiteKindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Structur
     retrieve=extend_schema(summary="Read an industry authority"),
     create=extend_schema(
         summary="Add an industry authority",
-        examples=_create_examples("The district education bureau", {
-            "name": "区教育局", "sector": "教育", "district": 1, "contact_person": "李科长",
-            "phone": "0571-8765 4321",
-        }),
+        examples=_create_examples(
+            "The district education bureau",
+            {
+                "name": "区教育局",
+                "sector": "教育",
+                "district": 1,
+                "contact_person": "李科长",
+                "phone": "0571-8765 4321",
+            },
+        ),
     ),
     update=extend_schema(summary="Change an industry authority"),
     partial_update=extend_schema(summary="Change some of an industry authority's fields"),
@@ -315,7 +347,9 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Writabl
     def update_service(self, instance, user, data):
         return services.authority_update(authority=instance, by=user, data=data)
 
-    @extend_schema(summary="Close an industry authority", request=CloseSerializer, responses=AuthoritySerializer)
+    @extend_schema(
+        summary="Close an industry authority", request=CloseSerializer, responses=AuthoritySerializer
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close the authority (the sites it oversees must be given to another one first)."""
@@ -327,16 +361,23 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Writabl
     retrieve=extend_schema(summary="Read a hauler"),
     create=extend_schema(
         summary="Add a hauler",
-        examples=_create_examples("A collection company", {
-            "name": "绿洁环卫", "licence_no": "HZ-2025-018", "district": 1, "contact_person": "陈队长",
-            "phone": "138 0000 1234", "address": "东湖路 1 号",
-        }),
+        examples=_create_examples(
+            "A collection company",
+            {
+                "name": "绿洁环卫",
+                "licence_no": "HZ-2025-018",
+                "district": 1,
+                "contact_person": "陈队长",
+                "phone": "138 0000 1234",
+                "address": "东湖路 1 号",
+            },
+        ),
     ),
     update=extend_schema(summary="Change a hauler"),
     partial_update=extend_schema(
         summary="Change some of a hauler's fields",
         description="A hauler's own account may change only its contact fields (contact_person, phone, "
-                    "address); 403 for any other field.",
+        "address); 403 for any other field.",
     ),
 )
 class HaulerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableViewSet):

@@ -75,7 +75,9 @@ def extra(world):
     """Rows with nothing under them, so that closing them is allowed: an empty community of 甲街道
     and an authority overseeing no site."""
     empty = org.area_create(area=Area(name="甲三社区", kind="community", parent=world.street_a), by=None)
-    spare = org.authority_create(authority=Authority(name="区商务局", sector="商务", district=world.district), by=None)
+    spare = org.authority_create(
+        authority=Authority(name="区商务局", sector="商务", district=world.district), by=None
+    )
     return {"empty_community": empty, "spare_authority": spare}
 
 
@@ -86,14 +88,18 @@ def test_areas_matrix(world, api_for, extra):
     a1 = world.community_a1
     assert matrix(api_for, "get", url("area-list")) == dict.fromkeys(PERSONAS, 200)
     assert matrix(api_for, "get", url("area-detail", a1.pk)) == expect(
-        alice=200, leo=200, sam=200, cora=200, ada=404, ian=200, hal=404, mia=404, olly=404, nina=404)
+        alice=200, leo=200, sam=200, cora=200, ada=404, ian=200, hal=404, mia=404, olly=404, nina=404
+    )
     new_community = {"name": "甲九社区", "kind": "community", "parent": world.street_a.pk}
     assert matrix(api_for, "post", url("area-list"), new_community) == expect(
-        alice=201, leo=403, sam=201, cora=403, ada=403, ian=403, hal=403, mia=403, olly=404, nina=403)
+        alice=201, leo=403, sam=201, cora=403, ada=403, ian=403, hal=403, mia=403, olly=404, nina=403
+    )
     assert matrix(api_for, "patch", url("area-detail", a1.pk), {"households": 1100}) == expect(
-        alice=200, leo=403, sam=200, cora=200, ada=404, ian=403, hal=404, mia=404, olly=404, nina=404)
+        alice=200, leo=403, sam=200, cora=200, ada=404, ian=403, hal=404, mia=404, olly=404, nina=404
+    )
     assert matrix(api_for, "post", url("area-close", extra["empty_community"].pk)) == expect(
-        alice=200, leo=403, sam=200, cora=404, ada=404, ian=403, hal=404, mia=404, olly=404, nina=404)
+        alice=200, leo=403, sam=200, cora=404, ada=404, ian=403, hal=404, mia=404, olly=404, nina=404
+    )
 
 
 def test_close_needs_the_close_action_over_the_parent(world, api_for, extra):
@@ -102,10 +108,21 @@ def test_close_needs_the_close_action_over_the_parent(world, api_for, extra):
     assert status_of(api_for("sam"), "post", url("area-close", extra["empty_community"].pk)) == 200
     assert status_of(api_for("sam"), "post", url("area-close", world.street_a.pk)) == 403
     assert status_of(api_for("cora"), "post", url("area-close", world.community_a1.pk)) == 403
-    assert status_of(api_for("sam"), "post", url("area-move", world.community_a1.pk),
-                     {"new_parent": world.street_a.pk}) == 200  # same parent: nothing to do
-    assert status_of(api_for("cora"), "post", url("area-move", world.community_a1.pk),
-                     {"new_parent": world.street_a.pk}) == 403
+    assert (
+        status_of(
+            api_for("sam"), "post", url("area-move", world.community_a1.pk), {"new_parent": world.street_a.pk}
+        )
+        == 200
+    )  # same parent: nothing to do
+    assert (
+        status_of(
+            api_for("cora"),
+            "post",
+            url("area-move", world.community_a1.pk),
+            {"new_parent": world.street_a.pk},
+        )
+        == 403
+    )
 
 
 def test_adding_needs_the_add_action_over_the_parent(world, api_for):
@@ -117,32 +134,53 @@ def test_adding_needs_the_add_action_over_the_parent(world, api_for):
     assert status_of(olly, "post", url("area-list"), {**body, "parent": world.street_b.pk}) == 201
     # a street admin may add communities under its street, but not streets under the district
     sam = api_for("sam")
-    assert status_of(sam, "post", url("area-list"), {"name": "丙街道", "kind": "street",
-                                                     "parent": world.district.pk}) == 404
+    assert (
+        status_of(
+            sam, "post", url("area-list"), {"name": "丙街道", "kind": "street", "parent": world.district.pk}
+        )
+        == 404
+    )
     assert status_of(sam, "post", url("area-list"), {"name": "丙街道", "kind": "street"}) == 403  # a root
     assert status_of(sam, "post", url("area-list"), {**body, "parent": 999999}) == 404
     # moving: the close action over the current parent, the add action over the new one
-    assert status_of(olly, "post", url("area-move", world.community_a1.pk),
-                     {"new_parent": world.street_b.pk}) == 403
-    assert status_of(olly, "post", url("area-move", world.community_b1.pk),
-                     {"new_parent": world.street_a.pk}) == 403
-    assert status_of(api_for("sam"), "post", url("area-move", world.community_a1.pk),
-                     {"new_parent": world.street_b.pk}) == 404
+    assert (
+        status_of(olly, "post", url("area-move", world.community_a1.pk), {"new_parent": world.street_b.pk})
+        == 403
+    )
+    assert (
+        status_of(olly, "post", url("area-move", world.community_b1.pk), {"new_parent": world.street_a.pk})
+        == 403
+    )
+    assert (
+        status_of(
+            api_for("sam"), "post", url("area-move", world.community_a1.pk), {"new_parent": world.street_b.pk}
+        )
+        == 404
+    )
 
 
 def test_sites_matrix(world, api_for):
     estate = world.sites["a1_estate"]
     assert matrix(api_for, "get", url("site-list")) == dict.fromkeys(PERSONAS, 200)
     assert matrix(api_for, "get", url("site-detail", estate.pk)) == expect(
-        alice=200, leo=200, sam=200, cora=200, ada=404, ian=200, hal=404, mia=200, olly=404, nina=404)
-    new_site = {"name": "甲一新苑", "kind": kind("managed-estate").pk, "community": world.community_a1.pk,
-                "households": 10, "population": 30}
+        alice=200, leo=200, sam=200, cora=200, ada=404, ian=200, hal=404, mia=200, olly=404, nina=404
+    )
+    new_site = {
+        "name": "甲一新苑",
+        "kind": kind("managed-estate").pk,
+        "community": world.community_a1.pk,
+        "households": 10,
+        "population": 30,
+    }
     assert matrix(api_for, "post", url("site-list"), new_site) == expect(
-        alice=201, leo=403, sam=201, cora=201, ada=403, ian=403, hal=403, mia=403, olly=404, nina=403)
-    assert matrix(api_for, "patch", url("site-detail", estate.pk), {"responsible_person": "王经理"}) == expect(
-        alice=200, leo=403, sam=200, cora=200, ada=404, ian=403, hal=404, mia=200, olly=404, nina=404)
+        alice=201, leo=403, sam=201, cora=201, ada=403, ian=403, hal=403, mia=403, olly=404, nina=403
+    )
+    assert matrix(
+        api_for, "patch", url("site-detail", estate.pk), {"responsible_person": "王经理"}
+    ) == expect(alice=200, leo=403, sam=200, cora=200, ada=404, ian=403, hal=404, mia=200, olly=404, nina=404)
     assert matrix(api_for, "post", url("site-close", estate.pk)) == expect(
-        alice=200, leo=403, sam=200, cora=200, ada=404, ian=403, hal=404, mia=403, olly=404, nina=404)
+        alice=200, leo=403, sam=200, cora=200, ada=404, ian=403, hal=404, mia=403, olly=404, nina=404
+    )
 
 
 def test_authorities_matrix(world, api_for, extra):
@@ -150,30 +188,38 @@ def test_authorities_matrix(world, api_for, extra):
     assert matrix(api_for, "get", url("authority-list")) == dict.fromkeys(PERSONAS, 200)
     # Authorities and hauliers are registered with the district: viewable from every area below it.
     assert matrix(api_for, "get", url("authority-detail", education.pk)) == expect(
-        alice=200, leo=200, sam=200, cora=200, ada=200, ian=200, hal=404, mia=404, olly=200, nina=404)
+        alice=200, leo=200, sam=200, cora=200, ada=200, ian=200, hal=404, mia=404, olly=200, nina=404
+    )
     # cora's role grants "add" on authorities but she cannot see the district they belong to: 404
     new_authority = {"name": "区文旅局", "sector": "文旅", "district": world.district.pk}
     assert matrix(api_for, "post", url("authority-list"), new_authority) == expect(
-        alice=201, leo=403, sam=403, cora=403, ada=403, ian=403, hal=403, mia=403, olly=403, nina=403)
-    assert matrix(api_for, "patch", url("authority-detail", education.pk), {"phone": "0571-1234 5678"}) == expect(
-        alice=200, leo=403, sam=403, cora=403, ada=403, ian=403, hal=404, mia=404, olly=403, nina=404)
+        alice=201, leo=403, sam=403, cora=403, ada=403, ian=403, hal=403, mia=403, olly=403, nina=403
+    )
+    assert matrix(
+        api_for, "patch", url("authority-detail", education.pk), {"phone": "0571-1234 5678"}
+    ) == expect(alice=200, leo=403, sam=403, cora=403, ada=403, ian=403, hal=404, mia=404, olly=403, nina=404)
     assert matrix(api_for, "post", url("authority-close", extra["spare_authority"].pk)) == expect(
-        alice=200, leo=403, sam=403, cora=403, ada=404, ian=403, hal=404, mia=404, olly=403, nina=404)
+        alice=200, leo=403, sam=403, cora=403, ada=404, ian=403, hal=404, mia=404, olly=403, nina=404
+    )
 
 
 def test_hauliers_matrix(world, api_for):
     hauler = world.hauler
     assert matrix(api_for, "get", url("hauler-list")) == dict.fromkeys(PERSONAS, 200)
     assert matrix(api_for, "get", url("hauler-detail", hauler.pk)) == expect(
-        alice=200, leo=200, sam=200, cora=200, ada=404, ian=200, hal=200, mia=404, olly=200, nina=404)
+        alice=200, leo=200, sam=200, cora=200, ada=404, ian=200, hal=200, mia=404, olly=200, nina=404
+    )
     assert status_of(api_for("hal"), "get", url("hauler-detail", world.other_hauler.pk)) == 404
     new_hauler = {"name": "新运环卫", "district": world.district.pk, "licence_no": "HZ-2026-001"}
     assert matrix(api_for, "post", url("hauler-list"), new_hauler) == expect(
-        alice=201, leo=403, sam=403, cora=403, ada=403, ian=403, hal=403, mia=403, olly=403, nina=403)
+        alice=201, leo=403, sam=403, cora=403, ada=403, ian=403, hal=403, mia=403, olly=403, nina=403
+    )
     assert matrix(api_for, "patch", url("hauler-detail", hauler.pk), {"phone": "0571-2222 3333"}) == expect(
-        alice=200, leo=403, sam=403, cora=403, ada=404, ian=403, hal=200, mia=404, olly=403, nina=404)
+        alice=200, leo=403, sam=403, cora=403, ada=404, ian=403, hal=200, mia=404, olly=403, nina=404
+    )
     assert matrix(api_for, "post", url("hauler-close", hauler.pk)) == expect(
-        alice=200, leo=403, sam=403, cora=403, ada=404, ian=403, hal=403, mia=404, olly=403, nina=404)
+        alice=200, leo=403, sam=403, cora=403, ada=404, ian=403, hal=403, mia=404, olly=403, nina=404
+    )
 
 
 def test_site_kinds_are_read_only_reference_data(world, api_for):
@@ -185,8 +231,14 @@ def test_site_kinds_are_read_only_reference_data(world, api_for):
         client = api_for(name)
         assert client.get(url("sitekind-list")).json()["count"] == SiteKind.objects.count()
         assert client.get(url("sitekind-detail", school.pk)).json()["code"] == "school"
-    assert api_for("alice").post(url("sitekind-list"), {"code": "x", "name": "x"}, format="json").status_code == 405
-    assert api_for("alice").patch(url("sitekind-detail", school.pk), {"name": "x"}, format="json").status_code == 405
+    assert (
+        api_for("alice").post(url("sitekind-list"), {"code": "x", "name": "x"}, format="json").status_code
+        == 405
+    )
+    assert (
+        api_for("alice").patch(url("sitekind-detail", school.pk), {"name": "x"}, format="json").status_code
+        == 405
+    )
 
 
 def test_lists_hold_what_each_persona_may_see(world, api_for):
@@ -201,7 +253,12 @@ def test_lists_hold_what_each_persona_may_see(world, api_for):
     assert names("mia", "site-list") == ["甲一花园"]
     assert names("hal", "hauler-list") == ["绿洁环卫"]
     assert names("ada", "authority-list") == ["区教育局"]
-    assert names("alice", "site-list", f"?street={world.street_b.pk}") == ["乙一中学", "乙一花园", "乙二卫生院", "乙二村民小组"]
+    assert names("alice", "site-list", f"?street={world.street_b.pk}") == [
+        "乙一中学",
+        "乙一花园",
+        "乙二卫生院",
+        "乙二村民小组",
+    ]
     assert names("alice", "area-list", "?kind=village") == ["乙二村"]
     # a community outside the caller's scope is not a valid filter value
     response = api_for("sam").get(url("site-list") + f"?community={world.community_b1.pk}")
@@ -223,37 +280,56 @@ def test_a_site_manager_edits_its_site_where_it_is(world, api_for):
     mia = api_for("mia")
     response = mia.patch(url("site-detail", estate.pk), {"community": world.community_a2.pk}, format="json")
     assert response.status_code == 403
-    response = mia.patch(url("site-detail", estate.pk),
-                         {"community": world.community_a1.pk, "responsible_phone": "139 0000 0000"}, format="json")
+    response = mia.patch(
+        url("site-detail", estate.pk),
+        {"community": world.community_a1.pk, "responsible_phone": "139 0000 0000"},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     estate.refresh_from_db()
     assert (estate.community_id, estate.responsible_phone) == (world.community_a1.pk, "139 0000 0000")
     # the street admin may move it between the communities of its street
     sam = api_for("sam")
-    assert sam.patch(url("site-detail", estate.pk), {"community": world.community_a2.pk},
-                     format="json").status_code == 200
+    assert (
+        sam.patch(
+            url("site-detail", estate.pk), {"community": world.community_a2.pk}, format="json"
+        ).status_code
+        == 200
+    )
     estate.refresh_from_db()
     assert estate.area_path == world.community_a2.path
-    assert sam.patch(url("site-detail", estate.pk), {"community": world.community_b1.pk},
-                     format="json").status_code == 403
+    assert (
+        sam.patch(
+            url("site-detail", estate.pk), {"community": world.community_b1.pk}, format="json"
+        ).status_code
+        == 403
+    )
 
 
 def test_a_hauler_changes_only_its_contact_fields(world, api_for):
     hal = api_for("hal")
-    response = hal.patch(url("hauler-detail", world.hauler.pk), {"name": "绿洁", "phone": "0571-1111 2222"},
-                         format="json")
+    response = hal.patch(
+        url("hauler-detail", world.hauler.pk), {"name": "绿洁", "phone": "0571-1111 2222"}, format="json"
+    )
     assert response.status_code == 403
     world.hauler.refresh_from_db()
     assert (world.hauler.name, world.hauler.phone) == ("绿洁环卫", "")
-    response = hal.patch(url("hauler-detail", world.hauler.pk),
-                         {"contact_person": "陈队长", "phone": "0571-1111 2222", "address": "东湖路 1 号"}, format="json")
+    response = hal.patch(
+        url("hauler-detail", world.hauler.pk),
+        {"contact_person": "陈队长", "phone": "0571-1111 2222", "address": "东湖路 1 号"},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["contact_person"] == "陈队长"
     # a PUT that repeats the other fields unchanged is a contact change too
     body = {**response.json(), "district": world.district.pk, "phone": "0571-3333 4444"}
     assert hal.put(url("hauler-detail", world.hauler.pk), body, format="json").status_code == 200
-    assert api_for("alice").patch(url("hauler-detail", world.hauler.pk), {"name": "绿洁环卫公司"},
-                                  format="json").status_code == 200
+    assert (
+        api_for("alice")
+        .patch(url("hauler-detail", world.hauler.pk), {"name": "绿洁环卫公司"}, format="json")
+        .status_code
+        == 200
+    )
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -263,23 +339,55 @@ def _counts():
     return Area.objects.count(), Site.objects.count(), AuditEntry.objects.count()
 
 
-@pytest.mark.parametrize("route, body, field", [
-    ("area-list", lambda w: {"name": "甲一社区", "kind": "community", "parent": w.street_a.pk}, "name"),
-    ("area-list", lambda w: {"name": "甲九街道", "kind": "street", "parent": w.street_a.pk}, "kind"),
-    ("area-list", lambda w: {"name": "甲九社区", "kind": "community", "parent": w.street_a.pk,
-                             "population": -1}, "population"),
-    ("site-list", lambda w: {"name": "甲一花园", "kind": kind("managed-estate").pk,
-                             "community": w.community_a1.pk}, "name"),
-    ("site-list", lambda w: {"name": "甲一新苑", "kind": kind("managed-estate").pk,
-                             "community": w.community_a1.pk, "population": -5}, "population"),
-    ("site-list", lambda w: {"name": "甲一新苑", "kind": 999999, "community": w.community_a1.pk}, "kind"),
-    ("site-list", lambda w: {"name": "甲一新苑", "kind": kind("managed-estate").pk,
-                             "community": w.community_a1.pk, "households": 300, "population": 100}, "population"),
-    ("site-list", lambda w: {"name": "甲一中学", "kind": kind("school").pk,
-                             "community": w.community_a1.pk}, "authority"),
-    ("site-list", lambda w: {"name": "甲一新苑", "kind": kind("managed-estate").pk,
-                             "community": w.street_a.pk}, "community"),
-])
+@pytest.mark.parametrize(
+    "route, body, field",
+    [
+        ("area-list", lambda w: {"name": "甲一社区", "kind": "community", "parent": w.street_a.pk}, "name"),
+        ("area-list", lambda w: {"name": "甲九街道", "kind": "street", "parent": w.street_a.pk}, "kind"),
+        (
+            "area-list",
+            lambda w: {"name": "甲九社区", "kind": "community", "parent": w.street_a.pk, "population": -1},
+            "population",
+        ),
+        (
+            "site-list",
+            lambda w: {"name": "甲一花园", "kind": kind("managed-estate").pk, "community": w.community_a1.pk},
+            "name",
+        ),
+        (
+            "site-list",
+            lambda w: {
+                "name": "甲一新苑",
+                "kind": kind("managed-estate").pk,
+                "community": w.community_a1.pk,
+                "population": -5,
+            },
+            "population",
+        ),
+        ("site-list", lambda w: {"name": "甲一新苑", "kind": 999999, "community": w.community_a1.pk}, "kind"),
+        (
+            "site-list",
+            lambda w: {
+                "name": "甲一新苑",
+                "kind": kind("managed-estate").pk,
+                "community": w.community_a1.pk,
+                "households": 300,
+                "population": 100,
+            },
+            "population",
+        ),
+        (
+            "site-list",
+            lambda w: {"name": "甲一中学", "kind": kind("school").pk, "community": w.community_a1.pk},
+            "authority",
+        ),
+        (
+            "site-list",
+            lambda w: {"name": "甲一新苑", "kind": kind("managed-estate").pk, "community": w.street_a.pk},
+            "community",
+        ),
+    ],
+)
 def test_bad_input_is_a_400_on_the_field_and_writes_nothing(world, api_for, route, body, field):
     before = _counts()
     response = api_for("sam").post(url(route), body(world), format="json")
@@ -292,8 +400,11 @@ def test_bad_input_is_a_400_on_the_field_and_writes_nothing(world, api_for, rout
 def test_a_site_cannot_be_placed_in_a_closed_community(world, api_for, extra):
     closed = org.area_close(area=extra["empty_community"], by=None)
     before = _counts()
-    response = api_for("sam").post(url("site-list"), {
-        "name": "甲三花园", "kind": kind("managed-estate").pk, "community": closed.pk}, format="json")
+    response = api_for("sam").post(
+        url("site-list"),
+        {"name": "甲三花园", "kind": kind("managed-estate").pk, "community": closed.pk},
+        format="json",
+    )
     assert response.status_code == 400
     assert "closed" in response.json()["community"][0] or "关" in response.json()["community"][0]
     assert _counts() == before
@@ -304,15 +415,21 @@ def test_service_refusals_are_400_and_write_nothing(world, api_for):
     before = _counts()
     response = sam.post(url("area-close", world.community_a2.pk), format="json")  # it still holds open sites
     assert response.status_code == 400 and response.json()["non_field_errors"]
-    response = sam.patch(url("area-detail", world.community_a1.pk), {"parent": world.community_a2.pk}, format="json")
+    response = sam.patch(
+        url("area-detail", world.community_a1.pk), {"parent": world.community_a2.pk}, format="json"
+    )
     assert response.status_code == 400 and response.json()["parent"]  # use "move"
-    response = sam.post(url("area-move", world.community_a1.pk), {"new_parent": world.community_a2.pk},
-                        format="json")
+    response = sam.post(
+        url("area-move", world.community_a1.pk), {"new_parent": world.community_a2.pk}, format="json"
+    )
     assert response.status_code == 400 and response.json()["parent"]  # a community holds no community
     response = api_for("alice").post(url("authority-close", world.education.pk), format="json")
     assert response.status_code == 400  # it still oversees open schools
     assert _counts() == before
-    assert world.community_a2.closed_on is None and Authority.objects.get(pk=world.education.pk).closed_on is None
+    assert (
+        world.community_a2.closed_on is None
+        and Authority.objects.get(pk=world.education.pk).closed_on is None
+    )
 
 
 # --- audit, tokens ---------------------------------------------------------------------------------
@@ -332,36 +449,75 @@ def test_every_write_is_audited_through_the_api_face(world, api_for):
         assert (entry.face, entry.action, entry.user_id) == (Face.API, action, world.alice.pk)
         return obj
 
-    area = check(alice.post(url("area-list"), {"name": "甲九社区", "kind": "community",
-                                               "parent": world.street_a.pk}, format="json"),
-                 Area, AuditAction.CREATE, 201)
-    check(alice.patch(url("area-detail", area.pk), {"population": 12}, format="json"), Area, AuditAction.UPDATE)
-    check(alice.post(url("area-move", area.pk), {"new_parent": world.street_b.pk}, format="json"),
-          Area, AuditAction.MOVE)
+    area = check(
+        alice.post(
+            url("area-list"),
+            {"name": "甲九社区", "kind": "community", "parent": world.street_a.pk},
+            format="json",
+        ),
+        Area,
+        AuditAction.CREATE,
+        201,
+    )
+    check(
+        alice.patch(url("area-detail", area.pk), {"population": 12}, format="json"), Area, AuditAction.UPDATE
+    )
+    check(
+        alice.post(url("area-move", area.pk), {"new_parent": world.street_b.pk}, format="json"),
+        Area,
+        AuditAction.MOVE,
+    )
     check(alice.post(url("area-close", area.pk), {"note": "merged"}, format="json"), Area, AuditAction.CLOSE)
     check(alice.post(url("area-reopen", area.pk), format="json"), Area, AuditAction.REOPEN)
 
-    site = check(alice.post(url("site-list"), {"name": "甲九花园", "kind": kind("managed-estate").pk,
-                                               "community": area.pk}, format="json"), Site, AuditAction.CREATE, 201)
-    check(alice.patch(url("site-detail", site.pk), {"households": 3}, format="json"), Site, AuditAction.UPDATE)
+    site = check(
+        alice.post(
+            url("site-list"),
+            {"name": "甲九花园", "kind": kind("managed-estate").pk, "community": area.pk},
+            format="json",
+        ),
+        Site,
+        AuditAction.CREATE,
+        201,
+    )
+    check(
+        alice.patch(url("site-detail", site.pk), {"households": 3}, format="json"), Site, AuditAction.UPDATE
+    )
     check(alice.post(url("site-close", site.pk), format="json"), Site, AuditAction.CLOSE)
     check(alice.post(url("site-reopen", site.pk), format="json"), Site, AuditAction.REOPEN)
 
-    authority = check(alice.post(url("authority-list"), {"name": "区文旅局", "district": world.district.pk},
-                                 format="json"), Authority, AuditAction.CREATE, 201)
-    check(alice.patch(url("authority-detail", authority.pk), {"sector": "文旅"}, format="json"),
-          Authority, AuditAction.UPDATE)
+    authority = check(
+        alice.post(url("authority-list"), {"name": "区文旅局", "district": world.district.pk}, format="json"),
+        Authority,
+        AuditAction.CREATE,
+        201,
+    )
+    check(
+        alice.patch(url("authority-detail", authority.pk), {"sector": "文旅"}, format="json"),
+        Authority,
+        AuditAction.UPDATE,
+    )
     check(alice.post(url("authority-close", authority.pk), format="json"), Authority, AuditAction.CLOSE)
 
-    hauler = check(alice.post(url("hauler-list"), {"name": "新运环卫", "district": world.district.pk},
-                              format="json"), Hauler, AuditAction.CREATE, 201)
-    check(alice.patch(url("hauler-detail", hauler.pk), {"phone": "0571-5555 6666"}, format="json"),
-          Hauler, AuditAction.UPDATE)
+    hauler = check(
+        alice.post(url("hauler-list"), {"name": "新运环卫", "district": world.district.pk}, format="json"),
+        Hauler,
+        AuditAction.CREATE,
+        201,
+    )
+    check(
+        alice.patch(url("hauler-detail", hauler.pk), {"phone": "0571-5555 6666"}, format="json"),
+        Hauler,
+        AuditAction.UPDATE,
+    )
     check(alice.post(url("hauler-close", hauler.pk), format="json"), Hauler, AuditAction.CLOSE)
 
     # a PATCH that changes nothing writes nothing
     count = AuditEntry.objects.count()
-    assert alice.patch(url("hauler-detail", hauler.pk), {"phone": "0571-5555 6666"}, format="json").status_code == 200
+    assert (
+        alice.patch(url("hauler-detail", hauler.pk), {"phone": "0571-5555 6666"}, format="json").status_code
+        == 200
+    )
     assert AuditEntry.objects.count() == count
 
 
@@ -383,8 +539,12 @@ def test_token_authentication(world):
     response = client.get(url("area-list"), **auth)
     assert response.status_code == 200
     assert sorted(r["name"] for r in response.json()["results"]) == ["甲一社区", "甲二社区", "甲街道"]
-    response = client.post(url("area-list"), {"name": "甲九社区", "kind": "community",
-                                              "parent": world.street_a.pk}, format="json", **auth)
+    response = client.post(
+        url("area-list"),
+        {"name": "甲九社区", "kind": "community", "parent": world.street_a.pk},
+        format="json",
+        **auth,
+    )
     assert response.status_code == 201
     entry = _last_entry(Area.objects.get(pk=response.json()["id"]))
     assert (entry.face, entry.user_id) == (Face.API, world.sam.pk)
@@ -404,7 +564,11 @@ def test_representation_is_brief_and_nested(world, api_for):
     assert site["authority"]["name"] == "区教育局"
     area = api_for("alice").get(url("area-detail", world.street_a.pk)).json()
     assert area["parent"]["id"] == world.district.pk and area["parent"]["kind"] == "district"
-    assert (area["path"], area["depth"], area["kind"]) == (world.street_a.path, world.street_a.depth, "street")
+    assert (area["path"], area["depth"], area["kind"]) == (
+        world.street_a.path,
+        world.street_a.depth,
+        "street",
+    )
     assert area["children_count"] == 2
     a1 = api_for("alice").get(url("area-detail", world.community_a1.pk)).json()
     assert a1["sites_count"] == 2
@@ -441,7 +605,9 @@ def test_children_are_scoped_and_paginated(world, api_for):
 
 def test_move_rewrites_the_paths_below(world, api_for):
     a1 = world.community_a1
-    response = api_for("alice").post(url("area-move", a1.pk), {"new_parent": world.street_b.pk}, format="json")
+    response = api_for("alice").post(
+        url("area-move", a1.pk), {"new_parent": world.street_b.pk}, format="json"
+    )
     assert response.status_code == 200, response.json()
     a1.refresh_from_db()
     assert a1.parent_id == world.street_b.pk and a1.path.startswith(world.street_b.path)
@@ -477,7 +643,9 @@ def test_move_of_a_street_rewrites_every_descendant(world):
 def _add_areas(world, n):
     start = Area.objects.filter(parent=world.street_a).count()
     for i in range(n):
-        org.area_create(area=Area(name=f"加{start + i}社区", kind="community", parent=world.street_a), by=None)
+        org.area_create(
+            area=Area(name=f"加{start + i}社区", kind="community", parent=world.street_a), by=None
+        )
 
 
 def _add_sites(world, n):
@@ -512,15 +680,18 @@ def _add_history(world, n):
         org.area_update(area=area, by=world.alice, data={"households": area.households + 1})
 
 
-@pytest.mark.parametrize("route, target, add", [
-    ("area-list", None, _add_areas),
-    ("area-children", "street_a", _add_areas),
-    ("area-history", "community_a1", _add_history),
-    ("site-list", None, _add_sites),
-    ("sitekind-list", None, _add_site_kinds),
-    ("authority-list", None, _add_authorities),
-    ("hauler-list", None, _add_hauliers),
-])
+@pytest.mark.parametrize(
+    "route, target, add",
+    [
+        ("area-list", None, _add_areas),
+        ("area-children", "street_a", _add_areas),
+        ("area-history", "community_a1", _add_history),
+        ("site-list", None, _add_sites),
+        ("sitekind-list", None, _add_site_kinds),
+        ("authority-list", None, _add_authorities),
+        ("hauler-list", None, _add_hauliers),
+    ],
+)
 def test_list_query_counts_do_not_grow_with_the_rows(world, api_for, route, target, add):
     client = api_for("alice")
     target_url = url(route, getattr(world, target).pk) if target else url(route)
@@ -562,16 +733,30 @@ def test_openapi_schema_of_the_org_api_has_no_warnings():
 def test_put_repeats_the_placement_and_changes_only_what_differs(world, api_for):
     sam = api_for("sam")
     a1 = world.community_a1
-    body = {"name": "甲一社区", "kind": "community", "parent": world.street_a.pk, "households": 1200,
-            "population": 2600}
+    body = {
+        "name": "甲一社区",
+        "kind": "community",
+        "parent": world.street_a.pk,
+        "households": 1200,
+        "population": 2600,
+    }
     count = AuditEntry.objects.count()
     response = sam.put(url("area-detail", a1.pk), body, format="json")
     assert response.status_code == 200, response.json()
     assert AuditEntry.objects.count() == count + 1
     assert set(_last_entry(a1).changes) == {"households", "population"}
-    response = sam.put(url("site-detail", world.sites["a1_estate"].pk), {
-        "name": "甲一花园", "kind": kind("managed-estate").pk, "community": a1.pk, "households": 210,
-        "population": 500, "property_company": "甲一物业"}, format="json")
+    response = sam.put(
+        url("site-detail", world.sites["a1_estate"].pk),
+        {
+            "name": "甲一花园",
+            "kind": kind("managed-estate").pk,
+            "community": a1.pk,
+            "households": 210,
+            "population": 500,
+            "property_company": "甲一物业",
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert set(_last_entry(world.sites["a1_estate"]).changes) == {"households"}
 
@@ -584,9 +769,17 @@ def test_django_admin_saves_through_the_services(world, client_for):
         assert client.get(f"/django-admin/org/{model}/").status_code == 200
         assert client.get(f"/django-admin/org/{model}/add/").status_code == 200
     assert client.get(f"/django-admin/org/area/{world.community_a1.pk}/change/").status_code == 200
-    response = client.post("/django-admin/org/area/add/", {
-        "name": "甲九社区", "kind": "community", "parent": world.street_a.pk, "code": "",
-        "households": 0, "population": 0})
+    response = client.post(
+        "/django-admin/org/area/add/",
+        {
+            "name": "甲九社区",
+            "kind": "community",
+            "parent": world.street_a.pk,
+            "code": "",
+            "households": 0,
+            "population": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     area = Area.objects.get(name="甲九社区")
     assert area.path.startswith(world.street_a.path) and area.depth == world.street_a.depth + 1

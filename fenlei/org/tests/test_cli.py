@@ -10,7 +10,9 @@ from fenlei.org.models import Area
 
 
 def test_areas_command_adds_moves_closes(world, capsys):
-    call_command("areas", "--by", "alice", "add", "新社区", "--kind", "community", "--parent", "东湖区/甲街道")
+    call_command(
+        "areas", "--by", "alice", "add", "新社区", "--kind", "community", "--parent", "东湖区/甲街道"
+    )
     area = Area.objects.get(name="新社区")
     assert area.parent == world.street_a
     call_command("areas", "--by", "alice", "move", str(area.pk), "--to", "东湖区/乙街道")
@@ -31,8 +33,19 @@ def test_areas_command_reports_rule_violations(world):
 
 
 def test_users_command(world, capsys):
-    call_command("users", "--by", "alice", "add", "wang", "--name", "王", "--role", "street_admin",
-                 "--target", "area:东湖区/乙街道")
+    call_command(
+        "users",
+        "--by",
+        "alice",
+        "add",
+        "wang",
+        "--name",
+        "王",
+        "--role",
+        "street_admin",
+        "--target",
+        "area:东湖区/乙街道",
+    )
     user = User.objects.get(username="wang")
     assignment = RoleAssignment.objects.get(user=user)
     assert assignment.area == world.street_b

@@ -29,8 +29,23 @@ def workbook(rows, headers=None):
     return buf
 
 
-def row(name="新苑", community="甲一社区", street="甲街道", kind="物业小区", households=300, population=800, **extra):
-    values = {"街道": street, "社区": community, "名称": name, "类型": kind, "户数": households, "人口": population}
+def row(
+    name="新苑",
+    community="甲一社区",
+    street="甲街道",
+    kind="物业小区",
+    households=300,
+    population=800,
+    **extra,
+):
+    values = {
+        "街道": street,
+        "社区": community,
+        "名称": name,
+        "类型": kind,
+        "户数": households,
+        "人口": population,
+    }
     values.update(extra)
     return [values.get(c.header) for c in SiteLedger.columns]
 
@@ -70,7 +85,9 @@ def test_import_creates_and_updates_audited_as_import(world):
 
 def test_one_bad_row_writes_nothing_and_is_named(world):
     before = Site.objects.count()
-    plan = SiteLedger().plan(workbook([row(), row(name="乙", households="about 100"), row(name="丙")]), world.cora)
+    plan = SiteLedger().plan(
+        workbook([row(), row(name="乙", households="about 100"), row(name="丙")]), world.cora
+    )
     assert not plan.ok
     assert [(e.row, e.column, e.value) for e in plan.errors] == [(3, "户数", "about 100")]
     with pytest.raises(ValueError):
@@ -79,19 +96,29 @@ def test_one_bad_row_writes_nothing_and_is_named(world):
 
 
 def test_values_as_offices_write_them(world):
-    plan = SiteLedger().plan(workbook([row(households="１２０", population="300人", 纬度="30.25")]), world.cora)
+    plan = SiteLedger().plan(
+        workbook([row(households="１２０", population="300人", 纬度="30.25")]), world.cora
+    )
     assert plan.ok, [e.as_dict() for e in plan.errors]
     site = plan.creates[0]
     assert (site.households, site.population, site.latitude) == (120, 300, Decimal("30.250000"))
 
 
-@pytest.mark.parametrize(("persona", "values", "column", "reason_part"), [
-    ("cora", {"community": "甲二社区"}, "社区", "No community"),  # outside cora's community: not even visible
-    ("sam", {"community": "不存在社区"}, "社区", "No community"),
-    ("cora", {"kind": "城堡"}, "类型", "Unknown kind"),
-    ("leo", {"name": "甲一花园"}, "", "may not change"),  # leo sees it but is read-only
-    ("leo", {"name": "新苑"}, "社区", "may not add"),
-])
+@pytest.mark.parametrize(
+    ("persona", "values", "column", "reason_part"),
+    [
+        (
+            "cora",
+            {"community": "甲二社区"},
+            "社区",
+            "No community",
+        ),  # outside cora's community: not even visible
+        ("sam", {"community": "不存在社区"}, "社区", "No community"),
+        ("cora", {"kind": "城堡"}, "类型", "Unknown kind"),
+        ("leo", {"name": "甲一花园"}, "", "may not change"),  # leo sees it but is read-only
+        ("leo", {"name": "新苑"}, "社区", "may not add"),
+    ],
+)
 def test_scope_and_lookups(world, persona, values, column, reason_part):
     from django.utils import translation
 
@@ -158,7 +185,11 @@ def test_web_export_is_scoped_and_filtered(world, client_for):
     rows = list(openpyxl.load_workbook(io.BytesIO(body)).worksheets[0].iter_rows(values_only=True))
     assert sorted(r[2] for r in rows[1:]) == sorted(["甲一花园", "甲一小学", "甲二小区", "甲二饭店"])
     r = client_for("sam").get(reverse("org:site-export"), {"q": "花园"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
     assert [r[2] for r in rows[1:]] == ["甲一花园"]
     assert client_for("mia").get(reverse("org:site-import")).status_code == 403
 

@@ -31,11 +31,26 @@ def seed(*args):
 
 def snapshot():
     return (
-        list(Area.objects.order_by("path").values_list("path", "depth", "name", "kind", "code", "households",
-                                                       "population", "latitude", "longitude")),
-        list(Site.objects.order_by("area_path", "code").values_list(
-            "area_path", "name", "code", "kind__code", "households", "population", "address",
-            "responsible_person", "responsible_phone", "property_company", "authority__name")),
+        list(
+            Area.objects.order_by("path").values_list(
+                "path", "depth", "name", "kind", "code", "households", "population", "latitude", "longitude"
+            )
+        ),
+        list(
+            Site.objects.order_by("area_path", "code").values_list(
+                "area_path",
+                "name",
+                "code",
+                "kind__code",
+                "households",
+                "population",
+                "address",
+                "responsible_person",
+                "responsible_phone",
+                "property_company",
+                "authority__name",
+            )
+        ),
         list(Hauler.objects.order_by("code").values_list("name", "code", "contact_person", "phone")),
     )
 
@@ -45,15 +60,26 @@ class _Rollback(Exception):
 
 
 def test_plan_is_deterministic_and_seed_dependent():
-    kinds = [SiteKind(pk=i, code=code, name=code, residential=code.endswith(("estate", "group")),
-                      public_institution=code in ("school", "hospital", "government", "public-institution"))
-             for i, code in enumerate(seeding.KIND_WEIGHTS, start=1)]
+    kinds = [
+        SiteKind(
+            pk=i,
+            code=code,
+            name=code,
+            residential=code.endswith(("estate", "group")),
+            public_institution=code in ("school", "hospital", "government", "public-institution"),
+        )
+        for i, code in enumerate(seeding.KIND_WEIGHTS, start=1)
+    ]
 
     def draw(seed):
         plan = seeding.plan_world(seeding.SCALES["district"], seed=seed, kinds=kinds)
-        return ([(a.path, a.name, a.code, a.households) for a in plan.areas],
-                [(s.area_path, s.name, s.code, s.kind.code, s.households, s.population, s.latitude)
-                 for s in plan.sites])
+        return (
+            [(a.path, a.name, a.code, a.households) for a in plan.areas],
+            [
+                (s.area_path, s.name, s.code, s.kind.code, s.households, s.population, s.latitude)
+                for s in plan.sites
+            ],
+        )
 
     assert draw(2024) == draw(2024)
     assert draw(2024) != draw(2025)
@@ -132,7 +158,9 @@ def test_tiny_world_is_consistent():
     assert root.households > 0
 
     # Small as it is, the tiny world has every kind in use, a town with villages, authorities and hauliers.
-    assert {s.kind.code for s in sites} == set(SiteKind.objects.filter(active=True).values_list("code", flat=True))
+    assert {s.kind.code for s in sites} == set(
+        SiteKind.objects.filter(active=True).values_list("code", flat=True)
+    )
     assert Area.objects.filter(kind="village", rural=True).exists()
     assert Authority.objects.filter(name="区教育局").exists()
     assert 4 <= Hauler.objects.count() <= 6
@@ -140,7 +168,9 @@ def test_tiny_world_is_consistent():
     # Every row is audited as created through the command line.
     for model in (Area, Site, Authority, Hauler):
         ids = set(map(str, model.objects.values_list("pk", flat=True)))
-        logged = AuditEntry.objects.filter(content_type__model=model._meta.model_name, action=AuditAction.CREATE)
+        logged = AuditEntry.objects.filter(
+            content_type__model=model._meta.model_name, action=AuditAction.CREATE
+        )
         assert set(logged.values_list("object_id", flat=True)) == ids
         assert set(logged.values_list("face", flat=True)) == {Face.CLI}
     assert set(AuditEntry.objects.values_list("face", flat=True)) == {Face.CLI}
@@ -168,12 +198,16 @@ def test_demo_users_see_their_part():
     assert all(a.path.startswith(street.path) for a in areas)
     assert areas.count() == Area.objects.filter(path__startswith=street.path).count() < Area.objects.count()
     sites = for_user(users["street_admin"], Action.VIEW, Site)
-    assert sites.count() == Site.objects.filter(area_path__startswith=street.path).count() < Site.objects.count()
+    assert (
+        sites.count() == Site.objects.filter(area_path__startswith=street.path).count() < Site.objects.count()
+    )
 
     assert for_user(users["district_admin"], Action.VIEW, Site).count() == Site.objects.count()
     education = users["authority"].role_assignments.get().authority
     assert education.name == "区教育局"
-    assert set(for_user(users["authority"], Action.VIEW, Site).values_list("kind__code", flat=True)) == {"school"}
+    assert set(for_user(users["authority"], Action.VIEW, Site).values_list("kind__code", flat=True)) == {
+        "school"
+    }
     manager_site = users["site_manager"].role_assignments.get().site
     assert list(for_user(users["site_manager"], Action.VIEW, Site)) == [manager_site]
     assert manager_site.kind.residential
@@ -193,8 +227,10 @@ def test_existing_areas_if_empty_and_force():
     assert Area.objects.count() == 2 * areas
     second = Area.objects.get(path="0002.")
     assert second.name != Area.objects.get(path="0001.").name
-    assert Site.objects.filter(area_path__startswith="0002.").count() == Site.objects.filter(
-        area_path__startswith="0001.").count()
+    assert (
+        Site.objects.filter(area_path__startswith="0002.").count()
+        == Site.objects.filter(area_path__startswith="0001.").count()
+    )
     assert "district_admin" in out  # the demo users are kept as they were
     assert User.objects.filter(username__in=seeding.DEMO_USERNAMES).count() == len(seeding.DEMO_USERNAMES)
 
@@ -228,7 +264,9 @@ def test_district_scale():
     assert Site.objects.count() == 960
     kinds = Counter(Site.objects.values_list("kind__code", flat=True))
     assert set(kinds) == set(SiteKind.objects.values_list("code", flat=True))
-    residential = sum(n for code, n in kinds.items() if code in ("managed-estate", "open-estate", "village-group"))
+    residential = sum(
+        n for code, n in kinds.items() if code in ("managed-estate", "open-estate", "village-group")
+    )
     assert residential > Site.objects.count() / 2
     assert not Site.objects.filter(kind__public_institution=True, authority__isnull=True).exists()
     assert Area.objects.get(depth=0).households == sum(Site.objects.values_list("households", flat=True))

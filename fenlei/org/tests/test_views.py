@@ -36,7 +36,10 @@ def test_district_page_shows_children_with_counts(world, client_for):
     assert "甲街道" in page and "乙街道" in page
     summary = client_for("alice").get(url("area-detail", world.district.pk)).context["summary"]
     assert (summary.streets, summary.communities, summary.sites) == (2, 4, 8)
-    rows = {r.area.name: r for r in client_for("alice").get(url("area-detail", world.district.pk)).context["children"]}
+    rows = {
+        r.area.name: r
+        for r in client_for("alice").get(url("area-detail", world.district.pk)).context["children"]
+    }
     assert rows["甲街道"].communities == 2 and rows["甲街道"].sites == 4
     assert rows["甲街道"].households == 200 + 0 + 200 + 0
 
@@ -63,8 +66,11 @@ def test_actions_need_the_role(world, client_for):
 
 def _site_post(community, **extra):
     data = {
-        "name": "新小区", "kind": SiteKind.objects.get(code="managed-estate").pk, "community": community.pk,
-        "households": "300", "population": "800",
+        "name": "新小区",
+        "kind": SiteKind.objects.get(code="managed-estate").pk,
+        "community": community.pk,
+        "households": "300",
+        "population": "800",
     }
     data.update(extra)
     return data
@@ -79,11 +85,14 @@ def test_add_site_through_the_form_is_audited_as_web(world, client_for):
     assert entry.face == Face.WEB and entry.user == world.cora
 
 
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"name": "甲一花园"}, "name"),
-    ({"population": "-5"}, "population"),
-    ({"kind": "999999"}, "kind"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"name": "甲一花园"}, "name"),
+        ({"population": "-5"}, "population"),
+        ({"kind": "999999"}, "kind"),
+    ],
+)
 def test_bad_site_input_is_shown_next_to_the_field(world, client_for, extra, field):
     before = Site.objects.count()
     response = client_for("cora").post(url("site-add"), _site_post(world.community_a1, **extra))
@@ -94,7 +103,9 @@ def test_bad_site_input_is_shown_next_to_the_field(world, client_for, extra, fie
 
 
 def test_site_in_closed_community_is_refused(world, client_for):
-    community = services.area_create(area=Area(name="丙社区", kind="community", parent=world.street_a), by=None)
+    community = services.area_create(
+        area=Area(name="丙社区", kind="community", parent=world.street_a), by=None
+    )
     services.area_close(area=community, by=None)
     response = client_for("alice").post(url("site-add"), _site_post(community))
     assert response.status_code == 400
@@ -113,7 +124,9 @@ def test_close_and_move_area_via_web(world, client_for):
     r = client_for("sam").post(url("area-close", w.community_a1.pk), {"note": "merged"})
     assert r.status_code == 400  # still has open sites
     community = services.area_create(area=Area(name="丁社区", kind="community", parent=w.street_a), by=None)
-    r = client_for("alice").post(url("area-move", community.pk), {"new_parent": w.street_b.pk, "note": "re-drawn"})
+    r = client_for("alice").post(
+        url("area-move", community.pk), {"new_parent": w.street_b.pk, "note": "re-drawn"}
+    )
     assert r.status_code == 302
     community.refresh_from_db()
     assert community.path.startswith(w.street_b.path)
@@ -132,17 +145,26 @@ def _queries(client, path):
 
 def test_tree_page_query_counts_do_not_grow_with_children(world, client_for):
     alice = client_for("alice")
-    pages = [url("area-detail", world.district.pk), url("area-detail", world.street_a.pk),
-             url("area-detail", world.community_a1.pk)]
+    pages = [
+        url("area-detail", world.district.pk),
+        url("area-detail", world.street_a.pk),
+        url("area-detail", world.community_a1.pk),
+    ]
     before = [_queries(alice, p) for p in pages]
     kind = SiteKind.objects.get(code="managed-estate")
     for i in range(6):
-        street = services.area_create(area=Area(name=f"新街道{i}", kind="street", parent=world.district), by=None)
+        street = services.area_create(
+            area=Area(name=f"新街道{i}", kind="street", parent=world.district), by=None
+        )
         for j in range(3):
-            c = services.area_create(area=Area(name=f"新社区{i}-{j}", kind="community", parent=street), by=None)
+            c = services.area_create(
+                area=Area(name=f"新社区{i}-{j}", kind="community", parent=street), by=None
+            )
             services.site_create(site=Site(name=f"小区{i}-{j}", kind=kind, community=c), by=None)
         services.area_create(area=Area(name=f"甲新社区{i}", kind="community", parent=world.street_a), by=None)
-        services.site_create(site=Site(name=f"甲一新小区{i}", kind=kind, community=world.community_a1), by=None)
+        services.site_create(
+            site=Site(name=f"甲一新小区{i}", kind=kind, community=world.community_a1), by=None
+        )
     after = [_queries(alice, p) for p in pages]
     assert after == before
 

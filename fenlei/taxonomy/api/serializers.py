@@ -34,8 +34,20 @@ class CategorySerializer(BriefCategorySerializer):
 
     class Meta:
         model = Category
-        fields = ["id", "code", "kind", "kind_label", "label", "name", "name_en", "colour", "parent",
-                  "stream", "description", "position"]
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "kind_label",
+            "label",
+            "name",
+            "name_en",
+            "colour",
+            "parent",
+            "stream",
+            "description",
+            "position",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -31,8 +31,10 @@ class StreamViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response(StreamSerializer(selectors.streams(request.user), many=True).data)
 
-    @extend_schema(responses=StreamSerializer,
-                   parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="Stream code")])
+    @extend_schema(
+        responses=StreamSerializer,
+        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="Stream code")],
+    )
     def retrieve(self, request, code=None):
         row = next((r for r in selectors.streams(request.user) if r.stream.code == code), None)
         if row is None:

@@ -54,12 +54,15 @@ def test_anonymous_is_sent_to_sign_in(world):
     assert APIClient().get(STREAMS).status_code in (401, 403)
 
 
-@pytest.mark.parametrize(("profile", "food", "residual"), [
-    ("national", "厨余垃圾", "其他垃圾"),
-    ("shanghai", "湿垃圾", "干垃圾"),
-    ("beijing", "厨余垃圾", "其他垃圾"),
-    ("hangzhou", "易腐垃圾", "其他垃圾"),
-])
+@pytest.mark.parametrize(
+    ("profile", "food", "residual"),
+    [
+        ("national", "厨余垃圾", "其他垃圾"),
+        ("shanghai", "湿垃圾", "干垃圾"),
+        ("beijing", "厨余垃圾", "其他垃圾"),
+        ("hangzhou", "易腐垃圾", "其他垃圾"),
+    ],
+)
 def test_labels_follow_the_naming_setting(world, client_for, api_for, settings, profile, food, residual):
     settings.FENLEI_NAMING = profile
     html = client_for("sam").get(INDEX).content.decode()
@@ -148,10 +151,14 @@ def test_categories_list_query_count_does_not_grow(world, api_for):
         return len(ctx.captured_queries)
 
     small = count()
-    Category.objects.bulk_create([
-        Category(code=f"extra-{i}", kind=CategoryKind.SUB, parent=food, name=f"子类{i}", name_en=f"Sub {i}")
-        for i in range(30)
-    ])
+    Category.objects.bulk_create(
+        [
+            Category(
+                code=f"extra-{i}", kind=CategoryKind.SUB, parent=food, name=f"子类{i}", name_en=f"Sub {i}"
+            )
+            for i in range(30)
+        ]
+    )
     assert count() == small
 
 
@@ -170,8 +177,11 @@ def test_district_office_edits_colour_and_description(world, client_for, setting
     assert response.status_code == 302
     bulky.refresh_from_db()
     assert bulky.colour == "#123456" and bulky.description == "每月第一个周六收运"
-    entry = AuditEntry.objects.get(content_type=ContentType.objects.get_for_model(Category),
-                                   object_id=str(bulky.pk), action=AuditAction.UPDATE)
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Category),
+        object_id=str(bulky.pk),
+        action=AuditAction.UPDATE,
+    )
     assert entry.user == world.alice and entry.changes["colour"] == ["#7A5C3E", "#123456"]
     html = client.get(INDEX).content.decode()
     assert "--chip:#123456" in html and "每月第一个周六收运" in html
@@ -184,15 +194,27 @@ def test_profile_colour_override_is_explained(world, client_for, settings):
     assert "#8B5A2B" in response.context["form"].fields["colour"].help_text
 
 
-@pytest.mark.parametrize(("name", "status"), [
-    ("leo", 403), ("sam", 403), ("cora", 403), ("ada", 403), ("ian", 403), ("hal", 403), ("mia", 403),
-    ("olly", 403), ("nina", 404),
-])
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("leo", 403),
+        ("sam", 403),
+        ("cora", 403),
+        ("ada", 403),
+        ("ian", 403),
+        ("hal", 403),
+        ("mia", 403),
+        ("olly", 403),
+        ("nina", 404),
+    ],
+)
 def test_only_the_district_office_edits_categories(world, client_for, name, status):
     food = Category.objects.get(code="food")
     url = reverse("taxonomy:category-edit", args=[food.pk])
     assert client_for(name).get(url).status_code == status
     assert client_for(name).post(url, {"colour": "#000000", "description": ""}).status_code == status
-    assert reverse("taxonomy:category-edit", args=[food.pk]).encode() not in client_for(name).get(INDEX).content
+    assert (
+        reverse("taxonomy:category-edit", args=[food.pk]).encode() not in client_for(name).get(INDEX).content
+    )
     food.refresh_from_db()
     assert food.colour == "#2E8B3A"

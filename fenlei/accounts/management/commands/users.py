@@ -22,7 +22,9 @@ def find_target(ref: str):
 
     kind, _, value = ref.partition(":")
     if not value:
-        raise CommandError("a target looks like area:东湖区/甲街道, site:12, authority:区教育局 or hauler:绿洁环卫")
+        raise CommandError(
+            "a target looks like area:东湖区/甲街道, site:12, authority:区教育局 or hauler:绿洁环卫"
+        )
     if kind == "area":
         return find_area(value)
     model = {"site": Site, "authority": Authority, "hauler": Hauler}.get(kind)
@@ -74,7 +76,9 @@ class Command(ChangeCommand):
         if bool(role) != bool(target):
             raise CommandError("--role and --target go together")
         password = self._password(password_prompt)
-        user = services.user_create(by=by, username=username, password=password, display_name=name, email=email)
+        user = services.user_create(
+            by=by, username=username, password=password, display_name=name, email=email
+        )
         if role:
             services.assign(user=user, role=role, target=find_target(target), by=by)
         self.stdout.write(f"added {username}" + ("" if password_prompt else f" with password {password}"))

@@ -31,7 +31,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("ledger", help="which ledger: " + ", ".join(sorted(ledgers())))
         parser.add_argument("file")
-        parser.add_argument("--user", required=True, help="the username the import acts as (its scope applies)")
+        parser.add_argument(
+            "--user", required=True, help="the username the import acts as (its scope applies)"
+        )
         parser.add_argument("--commit", action="store_true", help="write the file if every row is valid")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -60,7 +62,9 @@ class Command(BaseCommand):
         else:
             for e in plan.errors:
                 self.stdout.write(f"row {e.row} · {e.column} · {e.value!r}: {e.reason}")
-            self.stdout.write(" ".join(f"{k}={v}" for k, v in result["summary"].items())
-                              + (" · written" if result["written"] else " · nothing written"))
+            self.stdout.write(
+                " ".join(f"{k}={v}" for k, v in result["summary"].items())
+                + (" · written" if result["written"] else " · nothing written")
+            )
         if plan.errors:
             raise CommandError(f"{len(plan.errors)} problem(s): nothing written")

@@ -49,8 +49,15 @@ class Command(ChangeCommand):
         p.add_argument("area", nargs="?")
 
     def do_add(self, *, by, name, kind, parent, code, households, population, rural, **_):
-        area = Area(name=name, kind=kind, parent=find_area(parent) if parent else None, code=code,
-                    households=households, population=population, rural=rural)
+        area = Area(
+            name=name,
+            kind=kind,
+            parent=find_area(parent) if parent else None,
+            code=code,
+            households=households,
+            population=population,
+            rural=rural,
+        )
         services.area_create(area=area, by=by)
         self.stdout.write(f"added {area.pk} {area.path} {area.name}")
 
@@ -72,4 +79,6 @@ class Command(ChangeCommand):
             self.stdout.write(f"{root.pk:>6} {root.path} {root.name} ({root.get_kind_display()})")
             for child in root.children.order_by("path"):
                 closed = f" closed {child.closed_on}" if child.closed_on else ""
-                self.stdout.write(f"{child.pk:>6}   {child.path} {child.name} ({child.get_kind_display()}){closed}")
+                self.stdout.write(
+                    f"{child.pk:>6}   {child.path} {child.name} ({child.get_kind_display()}){closed}"
+                )
