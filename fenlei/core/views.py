@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -37,6 +38,8 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ScopedListView(ScopedMixin, ListView):
+    """A scoped, filtered, paginated list. Without filters it shows open rows only (where rows close)."""
+
     paginate_by = 50
     filterset_class = None
 
@@ -44,7 +47,10 @@ class ScopedListView(ScopedMixin, ListView):
         qs = super().get_queryset()
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
-            qs = self.filterset.qs if self.filterset.is_bound else qs
+            if self.filterset.is_bound:
+                return self.filterset.qs
+        if any(f.name == "closed_on" for f in self.model._meta.fields):
+            qs = qs.filter(closed_on__isnull=True)
         return qs
 
     def get_context_data(self, **kwargs):
@@ -114,6 +120,65 @@ class ServiceFormView(ScopedMixin, View):
 
     def success_url(self, result) -> str:
         return result.get_absolute_url()
+
+
+class CloseView(ServiceFormView):
+    """Close one record through its service: `close_service(<service_kwarg>=obj, by=…, on=…, note=…)`."""
+
+    action = Action.CLOSE
+    close_service = None
+    service_kwarg = ""
+
+    def get_form(self, data=None, files=None):
+        from fenlei.core.forms import CloseForm
+
+        return CloseForm(data=data, files=files)
+
+    def setup_object(self):
+        self.obj = self.get_object()
+        self.title = _("Close {name}").format(name=self.obj)
+
+    def get_context(self, form):
+        ctx = super().get_context(form)
+        ctx["intro"] = _(
+            "A closed record stays in the records and in every report of the past; it takes no new entries."
+        )
+        ctx["submit_label"] = _("Close")
+        ctx["cancel_url"] = self.obj.get_absolute_url()
+        return ctx
+
+    def perform(self, form):
+        return type(self).close_service(
+            **{self.service_kwarg: self.obj},
+            by=self.request.user,
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class ReopenView(CloseView):
+    """Undo a close through `reopen_service(<service_kwarg>=obj, by=…, note=…)`."""
+
+    reopen_service = None
+
+    def get_form(self, data=None, files=None):
+        from fenlei.core.forms import ReopenForm
+
+        return ReopenForm(data=data, files=files)
+
+    def setup_object(self):
+        self.obj = self.get_object()
+        self.title = _("Reopen {name}").format(name=self.obj)
+
+    def get_context(self, form):
+        ctx = super().get_context(form)
+        ctx["intro"], ctx["submit_label"] = "", _("Reopen")
+        return ctx
+
+    def perform(self, form):
+        return type(self).reopen_service(
+            **{self.service_kwarg: self.obj}, by=self.request.user, note=form.cleaned_data["note"]
+        )
 
 
 def attach_errors(form, exc: ValidationError) -> None:

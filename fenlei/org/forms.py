@@ -100,18 +100,6 @@ class HaulerForm(forms.ModelForm):
         )
 
 
-class CloseForm(forms.Form):
-    on = forms.DateField(
-        label=_("Closed on"),
-        required=False,
-        help_text=_("Leave empty for today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    note = forms.CharField(
-        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class MoveForm(forms.Form):
     new_parent = forms.ModelChoiceField(label=_("New parent area"), queryset=Area.objects.none())
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -9,13 +9,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from fenlei.core.forms import CloseForm, ReopenForm
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can, get_for_user, placeable_areas
-from fenlei.core.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
+from fenlei.core.views import (
+    CloseView,
+    HistoryView,
+    ReopenView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+)
 from fenlei.core.views_importexport import ExportView, ImportView, TemplateDownloadView
 from fenlei.org import selectors, services
 from fenlei.org.filtersets import AreaFilterSet, AuthorityFilterSet, HaulerFilterSet, SiteFilterSet
-from fenlei.org.forms import AreaForm, AuthorityForm, CloseForm, HaulerForm, MoveForm, SiteForm
+from fenlei.org.forms import AreaForm, AuthorityForm, HaulerForm, MoveForm, SiteForm
 from fenlei.org.importexport import SiteLedger
 from fenlei.org.models import Area, Authority, Hauler, Site
 
@@ -29,10 +37,7 @@ class AreaListView(ScopedListView):
     extra_context = {"nav_active": "areas"}
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("parent")
-        if not self.filterset.is_bound:
-            qs = qs.filter(closed_on__isnull=True)
-        return qs
+        return super().get_queryset().select_related("parent")
 
 
 class AreaDetailView(ScopedDetailView):
@@ -136,18 +141,13 @@ class AreaCloseView(AreaFormMixin, ServiceFormView):
 
 
 class AreaReopenView(AreaFormMixin, ServiceFormView):
-    form_class = CloseForm
+    form_class = ReopenForm
 
     def setup_object(self):
         self.area = get_for_user(self.request.user, Action.VIEW, Area, pk=self.kwargs["pk"])
         if not selectors.can_close_area(self.request.user, self.area):
             raise PermissionDenied
         self.title = _("Reopen {area}").format(area=self.area)
-
-    def get_form(self, data=None, files=None):
-        form = super().get_form(data, files)
-        del form.fields["on"]
-        return form
 
     def perform(self, form):
         return services.area_reopen(area=self.area, by=self.request.user, note=form.cleaned_data["note"])
@@ -189,8 +189,6 @@ class SiteListView(ScopedListView):
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("kind", "community", "authority")
-        if not self.filterset.is_bound:
-            qs = qs.filter(closed_on__isnull=True)
         return qs
 
     def get_context_data(self, **kwargs):
@@ -271,43 +269,16 @@ class SiteEditView(SiteFormMixin, ServiceFormView):
         return services.site_update(site=form.instance, by=self.request.user)
 
 
-class SiteCloseView(SiteFormMixin, ServiceFormView):
-    form_class = CloseForm
-    action = Action.CLOSE
-
-    def setup_object(self):
-        self.site = self.get_object()
-        self.title = _("Close {site}").format(site=self.site)
-
-    def get_context(self, form):
-        ctx = super().get_context(form)
-        ctx["intro"] = _(
-            "A closed site stays in the records and in every report of the past; it takes no new entries."
-        )
-        ctx["submit_label"] = _("Close")
-        return ctx
-
-    def perform(self, form):
-        return services.site_close(
-            site=self.site, by=self.request.user, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
-        )
+class SiteCloseView(CloseView):
+    model = Site
+    service_kwarg = "site"
+    close_service = staticmethod(services.site_close)
 
 
-class SiteReopenView(SiteFormMixin, ServiceFormView):
-    form_class = CloseForm
-    action = Action.CLOSE
-
-    def setup_object(self):
-        self.site = self.get_object()
-        self.title = _("Reopen {site}").format(site=self.site)
-
-    def get_form(self, data=None, files=None):
-        form = super().get_form(data, files)
-        del form.fields["on"]
-        return form
-
-    def perform(self, form):
-        return services.site_reopen(site=self.site, by=self.request.user, note=form.cleaned_data["note"])
+class SiteReopenView(ReopenView):
+    model = Site
+    service_kwarg = "site"
+    reopen_service = staticmethod(services.site_reopen)
 
 
 class SiteHistoryView(HistoryView):
@@ -331,8 +302,6 @@ class AuthorityListView(ScopedListView):
             .get_queryset()
             .annotate(site_count=Count("sites", filter=Q(sites__closed_on__isnull=True)))
         )
-        if not self.filterset.is_bound:
-            qs = qs.filter(closed_on__isnull=True)
         return qs
 
 
@@ -398,22 +367,10 @@ class AuthorityFormView(OrgFormView):
     update_service = staticmethod(services.authority_update)
 
 
-class AuthorityCloseView(ServiceFormView):
+class AuthorityCloseView(CloseView):
     model = Authority
-    form_class = CloseForm
-    action = Action.CLOSE
-
-    def setup_object(self):
-        self.obj = self.get_object()
-        self.title = _("Close {name}").format(name=self.obj)
-
-    def perform(self, form):
-        return services.authority_close(
-            authority=self.obj,
-            by=self.request.user,
-            on=form.cleaned_data["on"],
-            note=form.cleaned_data["note"],
-        )
+    service_kwarg = "authority"
+    close_service = staticmethod(services.authority_close)
 
 
 class AuthorityHistoryView(HistoryView):
@@ -425,12 +382,6 @@ class HaulerListView(ScopedListView):
     filterset_class = HaulerFilterSet
     template_name = "org/hauler_list.html"
     extra_context = {"nav_active": "haulers"}
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if not self.filterset.is_bound:
-            qs = qs.filter(closed_on__isnull=True)
-        return qs
 
 
 class HaulerDetailView(ScopedDetailView):
@@ -448,19 +399,10 @@ class HaulerFormView(OrgFormView):
     update_service = staticmethod(services.hauler_update)
 
 
-class HaulerCloseView(ServiceFormView):
+class HaulerCloseView(CloseView):
     model = Hauler
-    form_class = CloseForm
-    action = Action.CLOSE
-
-    def setup_object(self):
-        self.obj = self.get_object()
-        self.title = _("Close {name}").format(name=self.obj)
-
-    def perform(self, form):
-        return services.hauler_close(
-            hauler=self.obj, by=self.request.user, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
-        )
+    service_kwarg = "hauler"
+    close_service = staticmethod(services.hauler_close)
 
 
 class HaulerHistoryView(HistoryView):
