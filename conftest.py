@@ -13,6 +13,12 @@ def _no_login_throttle(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_static_scan(settings):
+    """WhiteNoise scans every static file for each new handler; tests serve static files on demand."""
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """PBKDF2 at full strength costs ~0.3 s a user: tests only need hashing to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,7 +17,7 @@ DEBUG = env_bool("DEBUG", False)
 _DEV_KEY = "fenlei-development-key-not-for-production-use-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("FENLEI_PRODUCTION", False):
+    if env_bool("FENLEI_PRODUCTION", False):
         raise ConfigError("SECRET_KEY must be set in production (FENLEI_PRODUCTION=1)")
     SECRET_KEY = _DEV_KEY
 elif len(SECRET_KEY) < 50:
@@ -166,7 +166,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FENLEI_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+# Request bodies other than files (form fields, JSON): a bulk API request of 10,000 records fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FENLEI_MAX_BODY_MB", 20, minimum=1) * 1024 * 1024
+# The largest Excel file an import accepts.
+FENLEI_MAX_IMPORT_MB = env_int("FENLEI_MAX_IMPORT_MB", 50, minimum=1, maximum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- security ---------------------------------------------------------------------------------
@@ -194,7 +197,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fenlei.core.pagination.Pagination",
-    "PAGE_SIZE": 50,
+    "PAGE_SIZE": env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -214,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- caches (throttling state) ----------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fenlei.core.models import Model
 from fenlei.core.roles import ROLE_TARGET, Role, TargetKind
@@ -19,7 +20,7 @@ from fenlei.org.models import Area, Authority, Hauler, Site, phone_validator
 class User(AbstractUser):
     """A person who signs in to fenlei. What they may do comes from their role assignments."""
 
-    display_name = models.CharField(_("name"), max_length=50, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
 

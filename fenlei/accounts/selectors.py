@@ -36,6 +36,8 @@ def managed_assignments(manager, queryset: QuerySet | None = None) -> QuerySet:
     """The role assignments `manager` may manage (active or not), targets joined."""
     if queryset is None:
         queryset = RoleAssignment.objects.all()
+    if not manager.is_superuser:  # a superuser's roles are managed by superusers only
+        queryset = queryset.filter(user__is_superuser=False)
     return for_user(manager, Action.MANAGE, queryset.select_related("user", *_TARGET_RELATED))
 
 

@@ -127,4 +127,4 @@ def history(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj.__class__, for_concrete_model=False),
         object_id=str(obj.pk),
-    ).select_related("user")
+    ).select_related("user", "content_type")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -28,7 +29,6 @@ from django.utils.translation import gettext_lazy
 from fenlei.core import audit
 from fenlei.core.models import AuditAction, Face
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 
 
@@ -260,10 +260,11 @@ class Ledger:
             fileobj.seek(0, 2)
             size = fileobj.tell()
             fileobj.seek(0)
-        if size > MAX_FILE_BYTES:
+        limit_mb = settings.FENLEI_MAX_IMPORT_MB
+        if size > limit_mb * 1024 * 1024:
             raise ImportFileError(
                 _("The file is {mb:.1f} MB; the largest accepted is {limit} MB.").format(
-                    mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
+                    mb=size / 1024 / 1024, limit=limit_mb
                 )
             )
         head = fileobj.read(4)

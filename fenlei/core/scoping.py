@@ -142,7 +142,12 @@ def can_anywhere(user, action: str, model: type[models.Model]) -> bool:
     if user.is_superuser:
         return True
     label = model._meta.label_lower
-    return any(role_allows(a.role, action, label) for a in _assignments(user))
+    spec: Scope | None = getattr(model, "scope", None)
+
+    def reaches(assignment) -> bool:  # whether the role's target can reach any row of this model
+        return spec is None or spec.reference or spec.field_for(ROLE_TARGET[assignment.role]) is not None
+
+    return any(role_allows(a.role, action, label) and reaches(a) for a in _assignments(user))
 
 
 def get_for_user(user, action: str, queryset: models.QuerySet | type[models.Model], **lookup):

@@ -40,8 +40,12 @@ class ScopedMixin(LoginRequiredMixin):
 class ScopedListView(ScopedMixin, ListView):
     """A scoped, filtered, paginated list. Without filters it shows open rows only (where rows close)."""
 
-    paginate_by = 50
     filterset_class = None
+
+    def get_paginate_by(self, queryset):
+        from django.conf import settings
+
+        return settings.FENLEI_PAGE_SIZE
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -235,6 +239,7 @@ class AuditListView(LoginRequiredMixin, View):
                 "page_obj": page,
                 "entries": page.object_list,
                 "query_string": query.urlencode(),
+                "can_audit": True,
             },
         )
 
@@ -261,6 +266,7 @@ class HistoryView(ScopedMixin, View):
                 "entries": page.object_list,
                 "page_obj": page,
                 "object_type": ContentType.objects.get_for_model(type(obj)),
+                "can_audit": can_anywhere(request.user, Action.AUDIT, AuditEntry),
             },
         )
 

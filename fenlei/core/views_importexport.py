@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -80,9 +81,20 @@ class TemplateDownloadView(LedgerMixin, View):
         )
 
 
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+
+
 def _upload_dir() -> Path:
+    """Where checked files wait for their commit; files left unconfirmed for a day are removed."""
+    import time
+
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for old in path.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
     return path
 
 

@@ -8,12 +8,36 @@ from django.utils.translation import gettext_lazy as _
 
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, placeable_areas
+from fenlei.org import selectors
 from fenlei.org.choices import KIND_LEVEL, AreaKind, AreaLevel
 from fenlei.org.models import Area, Authority, Hauler, Site, SiteKind
 
 
 def _levels(level: int) -> list[str]:
     return [k for k, v in KIND_LEVEL.items() if v == level]
+
+
+def _limit_to_editable(form, user) -> None:
+    """Disable the fields the user may not change (see selectors.editable_fields); a disabled field
+    keeps the record's value."""
+    if not form.instance.pk:
+        return
+    allowed = selectors.editable_fields(user, form.instance)
+    if allowed is None:
+        return
+    for name, field in form.fields.items():
+        if name not in allowed:
+            field.disabled = True
+
+
+def _with_current(queryset, instance, field: str):
+    """`queryset` plus the record's current value of `field`, so that editing never rejects it."""
+    current = getattr(instance, f"{field}_id", None) if instance.pk else None
+    if current is None:
+        return queryset
+    return queryset.model._default_manager.filter(pk__in=queryset.values("pk")) | (
+        queryset.model._default_manager.filter(pk=current)
+    )
 
 
 class AreaForm(forms.ModelForm):
@@ -66,10 +90,13 @@ class SiteForm(forms.ModelForm):
         self.fields["kind"].queryset = SiteKind.objects.filter(active=True) | (
             SiteKind.objects.filter(pk=self.instance.kind_id) if self.instance.pk else SiteKind.objects.none()
         )
-        self.fields["authority"].queryset = for_user(
-            user, Action.VIEW, Authority.objects.filter(closed_on__isnull=True)
+        self.fields["authority"].queryset = _with_current(
+            for_user(user, Action.VIEW, Authority.objects.filter(closed_on__isnull=True)),
+            self.instance,
+            "authority",
         )
         self.fields["authority"].help_text = _("Required for public institutions.")
+        _limit_to_editable(self, user)
 
 
 class AuthorityForm(forms.ModelForm):
@@ -79,11 +106,18 @@ class AuthorityForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = for_user(
-            user,
-            Action.VIEW,
-            Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True),
+        self.fields["district"].queryset = _with_current(
+            for_user(
+                user,
+                Action.VIEW,
+                Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True),
+            ),
+            self.instance,
+            "district",
         )
+        if self.instance.pk:
+            self.fields["district"].disabled = True  # a registration does not move between districts
+        _limit_to_editable(self, user)
 
 
 class HaulerForm(forms.ModelForm):
@@ -93,11 +127,18 @@ class HaulerForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = for_user(
-            user,
-            Action.VIEW,
-            Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True),
+        self.fields["district"].queryset = _with_current(
+            for_user(
+                user,
+                Action.VIEW,
+                Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.CITY], closed_on__isnull=True),
+            ),
+            self.instance,
+            "district",
         )
+        if self.instance.pk:
+            self.fields["district"].disabled = True  # a registration does not move between districts
+        _limit_to_editable(self, user)
 
 
 class MoveForm(forms.Form):

@@ -56,18 +56,23 @@ SCALES: dict[str, Scale] = {
 }
 
 #: (username, role, Chinese label): one demo user per role.
-DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
-    ("district_admin", Role.DISTRICT_ADMIN, "区分类办管理员"),
-    ("district_leader", Role.DISTRICT_LEADER, "区领导（只读）"),
-    ("street_admin", Role.STREET_ADMIN, "街道管理员"),
-    ("community_admin", Role.COMMUNITY_ADMIN, "社区管理员"),
-    ("authority", Role.AUTHORITY, "行业主管部门"),
-    ("inspector", Role.INSPECTOR, "督查员"),
-    ("hauler", Role.HAULER, "收运单位"),
-    ("site_manager", Role.SITE_MANAGER, "场所负责人"),
+DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
+    ("district_admin", Role.DISTRICT_ADMIN),
+    ("district_leader", Role.DISTRICT_LEADER),
+    ("street_admin", Role.STREET_ADMIN),
+    ("community_admin", Role.COMMUNITY_ADMIN),
+    ("authority", Role.AUTHORITY),
+    ("inspector", Role.INSPECTOR),
+    ("hauler", Role.HAULER),
+    ("site_manager", Role.SITE_MANAGER),
 )
-DEMO_USERNAMES = tuple(username for username, _role, _zh in DEMO_ACCOUNTS)
-ROLE_ZH = {role: zh for _username, role, zh in DEMO_ACCOUNTS}
+DEMO_USERNAMES = tuple(username for username, _role in DEMO_ACCOUNTS)
+
+
+def role_zh(role: str) -> str:
+    """A role's name as the Chinese UI shows it (from the translation catalogue)."""
+    with translation.override("zh-hans"):
+        return str(Role(role).label)
 
 # --- name material --------------------------------------------------------------------------------
 
@@ -753,7 +758,7 @@ def seed_world(
             progress.phase(_("demo users"))
 
         created, kept = [], []
-        for username, role, zh in DEMO_ACCOUNTS:
+        for username, role in DEMO_ACCOUNTS:
             if User.objects.filter(username=username).exists():
                 kept.append(username)
             else:
@@ -762,7 +767,7 @@ def seed_world(
                     by=None,
                     username=username,
                     password=DEMO_PASSWORD,
-                    display_name=f"{zh}（演示）",
+                    display_name=f"{role_zh(role)}（演示）",
                     organisation=str(target),
                 )
                 accounts.assign(user=user, role=role, target=target, by=None)
@@ -830,7 +835,7 @@ def demo_logins() -> list[dict[str, str]]:
                 role_en = str(Role(role).label) if role else ""
             rows.append(
                 {
-                    "role_zh": ROLE_ZH.get(role, ""),
+                    "role_zh": role_zh(role) if role else "",
                     "role_en": role_en,
                     "username": username,
                     "password": password,

@@ -12,9 +12,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from fenlei.core.roles import Action
-from fenlei.core.scoping import can, for_user, subtree_q
+from fenlei.core.scoping import can, for_user, placeable_areas, subtree_q
 from fenlei.org.choices import PATH_SEGMENT, AreaLevel
-from fenlei.org.models import Area, Site
+from fenlei.org.models import Area, Authority, Hauler, Site
 
 
 @dataclass
@@ -165,3 +165,45 @@ def can_close_area(user, area: Area) -> bool:
     if area.parent_id is None:
         return bool(user.is_superuser)
     return can(user, Action.CLOSE, area.parent)
+
+
+#: The fields a role held over the record itself (a hauler over its own company, a site manager over its
+#: site) may change; a role held over the record's area may change every field.
+SELF_SERVICE_FIELDS: dict[type, frozenset[str]] = {
+    Hauler: frozenset({"contact_person", "phone", "address"}),
+    Site: frozenset(
+        {
+            "name",
+            "code",
+            "address",
+            "households",
+            "population",
+            "responsible_person",
+            "responsible_phone",
+            "property_company",
+            "authority",
+            "latitude",
+            "longitude",
+            "kind",
+        }
+    ),
+}
+
+#: The field that places each record in the area tree.
+PLACEMENT = {Area: "parent", Site: "community", Authority: "district", Hauler: "district"}
+
+
+def editable_fields(user, obj) -> frozenset[str] | None:
+    """Which fields of `obj` the user may change: None for all of them (a role over its area), the
+    self-service set for a role held over the record itself. Assumes the user may change `obj`."""
+    model = type(obj)
+    placement = PLACEMENT.get(model)
+    if placement is None or obj.pk is None:
+        return None
+    area_id = getattr(obj, f"{placement}_id")
+    if (
+        area_id is not None
+        and placeable_areas(user, Action.CHANGE, model, Area.objects.filter(pk=area_id)).exists()
+    ):
+        return None
+    return SELF_SERVICE_FIELDS.get(model, frozenset())

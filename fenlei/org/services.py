@@ -12,7 +12,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from fenlei.core import audit, services
-from fenlei.core.models import AuditAction, AuditEntry, ScopedModel
+from fenlei.core.models import AuditAction
 from fenlei.core.scoping import subtree_q
 from fenlei.org.choices import PATH_SEGMENT, PATH_SEP
 from fenlei.org.models import Area, Authority, Hauler, Site
@@ -68,10 +68,21 @@ def area_reopen(*, area: Area, by, note: str = "") -> Area:
     return services.reopen(area, by=by, note=note)
 
 
-def scoped_models() -> list[type[ScopedModel]]:
-    """Every concrete model that carries an area path, plus the audit log."""
-    found = [m for m in apps.get_models() if issubclass(m, ScopedModel) and not m._meta.abstract]
-    return [*found, AuditEntry]
+def scoped_models() -> list[type]:
+    """Every model that carries an area path (ledgers, role assignments, the audit log …)."""
+    return [m for m in apps.get_models() if any(f.name == "area_path" for f in m._meta.concrete_fields)]
+
+
+def _follow_site(site: Site) -> int:
+    """Rows attached to a site carry its area path: after the site changes community, they follow."""
+    moved = 0
+    for model in scoped_models():
+        field = next((f for f in model._meta.concrete_fields if f.name == "site" and f.related_model is Site), None)
+        if field is not None:
+            moved += model._default_manager.filter(site=site).exclude(area_path=site.area_path).update(
+                area_path=site.area_path
+            )
+    return moved
 
 
 def _rewrite(model, field: str, old: str, new: str) -> int:
@@ -139,8 +150,12 @@ def site_create(*, site: Site, by) -> Site:
     return services.create(site, by=by)
 
 
+@transaction.atomic
 def site_update(*, site: Site, by, data: dict | None = None) -> Site:
-    return services.update(site, by=by, data=data)
+    """Change a site; what is attached to it (role assignments, ledger rows) follows a change of community."""
+    site = services.update(site, by=by, data=data)
+    _follow_site(site)
+    return site
 
 
 def site_close(*, site: Site, by, on: datetime.date | None = None, note: str = "") -> Site:

@@ -301,6 +301,7 @@ class AuthorityListView(ScopedListView):
             super()
             .get_queryset()
             .annotate(site_count=Count("sites", filter=Q(sites__closed_on__isnull=True)))
+            .order_by("name", "pk")  # GROUP BY drops the model's default ordering
         )
         return qs
 

@@ -19,15 +19,40 @@ def filter_fields(form):
     return render_to_string("core/filter_fields.html", {"form": form})
 
 
+def _label_and_shower(model, name):
+    """A field's verbose name and a function that shows its stored values (choices, yes/no)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.translation import gettext as _
+
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    if field is None:
+        return name, str
+    choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
+
+    def show(value):
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if choices and value in choices:
+            return str(choices[value])
+        return str(value)
+
+    return str(getattr(field, "verbose_name", name)), show
+
+
 @register.simple_tag
-def changes_list(changes):
-    """An audit entry's changes as a list of field: old → new."""
+def changes_list(changes, content_type=None):
+    """An audit entry's changes as a list of field: old → new, with the fields' labels."""
     if not changes:
         return ""
+    model = content_type.model_class() if content_type is not None else None
     rows = []
     for field, pair in changes.items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        rows.append((field, "—" if old in (None, "") else old, "—" if new in (None, "") else new))
+        label, show = _label_and_shower(model, field)
+        rows.append((label, "—" if old in (None, "") else show(old), "—" if new in (None, "") else show(new)))
     return format_html(
         '<ul class="changes">{}</ul>',
         format_html_join(

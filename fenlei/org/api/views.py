@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from fenlei.core.api import CloseSerializer, ScopedViewSet, ServiceWriteMixin, close_response
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can, placeable_areas
-from fenlei.org import services
+from fenlei.org import selectors, services
 from fenlei.org.api.serializers import (
     AreaSerializer,
     AuthoritySerializer,
@@ -64,13 +64,11 @@ class StructureViewSet(ScopedViewSet):
 class WritableViewSet(ServiceWriteMixin, StructureViewSet):
     """Create and update through the services, with the placement rules of the structure.
 
-    `placement` names the field holding the area a row is placed in. `self_service_fields`, when set,
-    are the only fields a caller may change whose change right comes from a role held over the row
-    itself (a hauler over its own company) rather than over an area.
+    `placement` names the field holding the area a row is placed in. A caller whose change right
+    comes from a role held over the row itself changes only `selectors.editable_fields`.
     """
 
     placement: str = ""
-    self_service_fields: frozenset[str] | None = None
 
     def may_place(self, area: Area | None) -> bool:
         user = self.request.user
@@ -87,17 +85,11 @@ class WritableViewSet(ServiceWriteMixin, StructureViewSet):
     def check_update(self, instance, changes: dict) -> None:
         if self.placement in changes and not self.may_place(changes[self.placement]):
             raise exceptions.PermissionDenied(_("You may not move this record there."))
-        if self.self_service_fields is not None:
-            area_id = getattr(instance, f"{self.placement}_id")
-            held_over_area = placeable_areas(
-                self.request.user, Action.CHANGE, self.queryset.model, Area.objects.filter(pk=area_id)
-            ).exists()
-            if set(changes) - self.self_service_fields and not held_over_area:
-                raise exceptions.PermissionDenied(
-                    _("You may change only these fields: {fields}.").format(
-                        fields=", ".join(sorted(self.self_service_fields))
-                    )
-                )
+        allowed = selectors.editable_fields(self.request.user, instance)
+        if allowed is not None and set(changes) - allowed:
+            raise exceptions.PermissionDenied(
+                _("You may change only these fields: {fields}.").format(fields=", ".join(sorted(allowed)))
+            )
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
@@ -210,7 +202,9 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         area = self.get_object()
-        body = MoveSerializer(data=request.data, context=self.get_serializer_context())
+        body = MoveSerializer(
+            area, data=request.data, context=self.get_serializer_context()
+        )  # in scope: 403, not 404
         body.is_valid(raise_exception=True)
         new_parent = body.validated_data["new_parent"]
         if not self.may_place(new_parent):
@@ -387,7 +381,6 @@ class HaulerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableVi
     serializer_class = HaulerSerializer
     filterset_class = HaulerFilterSet
     placement = "district"
-    self_service_fields = frozenset({"contact_person", "phone", "address"})
 
     def decorate(self, queryset):
         return queryset.select_related("district")

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from fenlei.accounts.models import RoleAssignment, User
 from fenlei.core.models import AuditEntry, Face
@@ -26,9 +27,9 @@ def test_areas_command_adds_moves_closes(world, capsys):
 
 
 def test_areas_command_reports_rule_violations(world):
-    with pytest.raises(CommandError, match="name"):
+    with translation.override("en"), pytest.raises(CommandError, match="name"):
         call_command("areas", "add", "甲街道", "--kind", "street", "--parent", "东湖区")
-    with pytest.raises(CommandError, match="open sites"):
+    with translation.override("en"), pytest.raises(CommandError, match="open sites"):
         call_command("areas", "close", "东湖区/甲街道/甲一社区")
 
 

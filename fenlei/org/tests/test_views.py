@@ -180,3 +180,55 @@ def test_site_list_count_equals_area_stat(world, client_for):
     page = client_for("sam").get(url("area-detail", world.street_a.pk))
     listing = client_for("sam").get(url("site-list"), {"within": world.street_a.pk})
     assert listing.context["page_obj"].paginator.count == page.context["summary"].sites == 4
+
+
+def test_hauler_edits_its_own_contacts_on_the_web(world, client_for):
+    hauler = world.hauler
+    c = client_for("hal")
+    form = c.get(url("hauler-edit", hauler.pk)).context["form"]
+    assert form.fields["name"].disabled and not form.fields["phone"].disabled
+    r = c.post(
+        url("hauler-edit", hauler.pk), {"name": "改名", "phone": "0571-8888 6666", "contact_person": "陈"}
+    )
+    assert r.status_code == 302
+    hauler.refresh_from_db()
+    assert (hauler.name, hauler.phone) == ("绿洁环卫", "0571-8888 6666")
+
+
+def test_site_manager_of_an_institution_saves_its_site(world, client_for):
+    from fenlei.accounts import services as account_services
+    from fenlei.core.roles import Role
+
+    school = world.sites["a1_school"]
+    account_services.assign(user=world.nina, role=Role.SITE_MANAGER, target=school, by=None)
+    c = client_for("nina")
+    form = c.get(url("site-edit", school.pk)).context["form"]
+    assert form.fields["community"].disabled
+    data = {
+        "name": school.name,
+        "kind": school.kind_id,
+        "community": school.community_id,
+        "households": "0",
+        "population": "0",
+        "authority": school.authority_id,
+        "responsible_person": "张校长",
+    }
+    r = c.post(url("site-edit", school.pk), data)
+    assert r.status_code == 302, r.context["form"].errors
+    school.refresh_from_db()
+    assert school.responsible_person == "张校长"
+
+
+def test_moves_carry_role_assignments_along(world):
+    from fenlei.accounts.models import RoleAssignment
+
+    services.area_move(area=world.community_a1, new_parent=world.street_b, by=None)
+    world.community_a1.refresh_from_db()
+    mia = RoleAssignment.objects.get(user=world.mia)
+    cora = RoleAssignment.objects.get(user=world.cora)
+    assert cora.area_path == world.community_a1.path
+    assert mia.area_path == world.community_a1.path
+    site = world.sites["a1_estate"]
+    services.site_update(site=site, by=None, data={"community": world.community_a2})
+    mia.refresh_from_db()
+    assert mia.area_path == world.community_a2.path
