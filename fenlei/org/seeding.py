@@ -74,6 +74,7 @@ def role_zh(role: str) -> str:
     with translation.override("zh-hans"):
         return str(Role(role).label)
 
+
 # --- name material --------------------------------------------------------------------------------
 
 _STEM_FIRST = (

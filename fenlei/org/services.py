@@ -77,10 +77,14 @@ def _follow_site(site: Site) -> int:
     """Rows attached to a site carry its area path: after the site changes community, they follow."""
     moved = 0
     for model in scoped_models():
-        field = next((f for f in model._meta.concrete_fields if f.name == "site" and f.related_model is Site), None)
+        field = next(
+            (f for f in model._meta.concrete_fields if f.name == "site" and f.related_model is Site), None
+        )
         if field is not None:
-            moved += model._default_manager.filter(site=site).exclude(area_path=site.area_path).update(
-                area_path=site.area_path
+            moved += (
+                model._default_manager.filter(site=site)
+                .exclude(area_path=site.area_path)
+                .update(area_path=site.area_path)
             )
     return moved
 
