@@ -42,7 +42,7 @@ test-fast: venv
 
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --quiet fenlei config tests bench || (echo "run: $(BIN)/ruff format fenlei config tests bench"; exit 1)
+	$(BIN)/ruff format --check --quiet fenlei config tests bench tools conftest.py || (echo "run: $(BIN)/ruff format fenlei config tests bench tools conftest.py"; exit 1)
 
 bench: venv
 	$(BIN)/python -m bench
