@@ -7,6 +7,7 @@ import contextlib
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 from config.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 
@@ -208,6 +209,9 @@ REST_FRAMEWORK = {
         "user": env_str("FENLEI_API_USER_RATE", "6000/min"),
     },
 }
+# Filters: the blank choice of a filter's drop-down means "no filter".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "fenlei API",
     "DESCRIPTION": "The REST API of fenlei: the district's structure, accounts, waste taxonomy and audit log.",

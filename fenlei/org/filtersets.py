@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, subtree_q
+from fenlei.core.widgets import OneOfManySelect
 from fenlei.org.choices import KIND_LEVEL, AreaKind, AreaLevel
 from fenlei.org.models import Area, Authority, Hauler, Site, SiteKind
 
@@ -60,7 +61,9 @@ class StatusFilter(django_filters.ChoiceFilter):
 
 class AreaFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=AreaKind.choices, widget=OneOfManySelect
+    )
     parent = django_filters.ModelChoiceFilter(
         label=_("Parent area"), queryset=Area.objects.all(), widget=forms.HiddenInput
     )
@@ -79,7 +82,9 @@ class AreaFilterSet(django_filters.FilterSet):
 
 class SiteFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ModelMultipleChoiceFilter(label=_("Kind"), queryset=SiteKind.objects.all())
+    kind = django_filters.ModelMultipleChoiceFilter(
+        label=_("Kind"), queryset=SiteKind.objects.all(), widget=OneOfManySelect
+    )
     street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET))
     community = django_filters.ModelChoiceFilter(
         label=_("Community"), queryset=_scoped_areas(AreaLevel.COMMUNITY)

@@ -86,7 +86,8 @@ class SiteForm(forms.ModelForm):
             communities = communities.filter(pk=self.instance.community_id)
         else:
             communities = placeable_areas(user, Action.ADD, Site, communities)
-        self.fields["community"].queryset = communities.order_by("path")
+        self.fields["community"].queryset = communities.select_related("parent").order_by("path")
+        self.fields["community"].label_from_instance = lambda area: f"{area.parent.name} · {area.name}"
         self.fields["kind"].queryset = SiteKind.objects.filter(active=True) | (
             SiteKind.objects.filter(pk=self.instance.kind_id) if self.instance.pk else SiteKind.objects.none()
         )

@@ -43,22 +43,37 @@ def _label_and_shower(model, name):
 
 
 @register.simple_tag
-def changes_list(changes, content_type=None):
-    """An audit entry's changes as a list of field: old → new, with the fields' labels."""
+def changes_list(changes, content_type=None, limit=None):
+    """An audit entry's changes as a list of field: old → new, with the fields' labels; at most
+    `limit` of them (the rest counted), for lists where a created record would fill the screen."""
+    from django.utils.translation import gettext as _
+
     if not changes:
         return ""
     model = content_type.model_class() if content_type is not None else None
     rows = []
-    for field, pair in changes.items():
+    items = list(changes.items())
+    more = len(items) - limit if limit and len(items) > limit else 0
+    if more:
+        items = items[:limit]
+    for field, pair in items:
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label, show = _label_and_shower(model, field)
-        rows.append((label, "—" if old in (None, "") else show(old), "—" if new in (None, "") else show(new)))
-    return format_html(
-        '<ul class="changes">{}</ul>',
-        format_html_join(
-            "", '<li><code>{}</code>: <span class="old">{}</span> → <span class="new">{}</span></li>', rows
-        ),
-    )
+        new_text = "—" if new in (None, "") else show(new)
+        if old in (None, ""):
+            rows.append(format_html('<li><code>{}</code>: <span class="new">{}</span></li>', label, new_text))
+        else:
+            rows.append(
+                format_html(
+                    '<li><code>{}</code>: <span class="old">{}</span> → <span class="new">{}</span></li>',
+                    label,
+                    show(old),
+                    new_text,
+                )
+            )
+    if more:
+        rows.append(format_html('<li class="muted">{}</li>', _("and {n} more").format(n=more)))
+    return format_html('<ul class="changes">{}</ul>', format_html_join("", "{}", ((r,) for r in rows)))
 
 
 @register.filter
