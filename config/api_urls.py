@@ -6,5 +6,6 @@ urlpatterns = [
     path("org/", include("fenlei.org.api.urls")),
     path("accounts/", include("fenlei.accounts.api.urls")),
     path("taxonomy/", include("fenlei.taxonomy.api.urls")),
+    path("facilities/", include("fenlei.facilities.api.urls")),
     path("core/", include("fenlei.core.api_urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fenlei.org",
     "fenlei.accounts",
     "fenlei.taxonomy",
+    "fenlei.facilities",
 ]
 
 MIDDLEWARE = [

@@ -951,4 +951,11 @@ API_CASES: list[Case] = [
     ),
 ]
 
-CASES: list[Case] = [*HTML_CASES, *API_CASES]
+
+def _all_cases() -> list[Case]:
+    from tests.matrix_ledgers import LEDGER_CASES
+
+    return [*HTML_CASES, *API_CASES, *LEDGER_CASES]
+
+
+CASES: list[Case] = _all_cases()

@@ -25,6 +25,10 @@ def _nav(user):
         items.append(("authorities", _("Authorities"), reverse("org:authority-list")))
     if can_anywhere(user, Action.VIEW, Hauler):
         items.append(("haulers", _("Hauliers"), reverse("org:hauler-list")))
+    from fenlei.facilities.models import DropOffPoint
+
+    if can_anywhere(user, Action.VIEW, DropOffPoint):
+        items.append(("facilities", _("Facilities"), reverse("facilities:dropoff-list")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):

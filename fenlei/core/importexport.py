@@ -286,9 +286,9 @@ class Ledger:
         found = [normalise(h) for h in header_row]
         while found and found[-1] is None:
             found.pop()
-        by_header = {c.header: c for c in self.columns}
+        by_header = {normalise(c.header): c for c in self.columns}
         unknown = [h for h in found if h is not None and h not in by_header]
-        missing = [c.header for c in self.columns if c.required and c.header not in found]
+        missing = [c.header for c in self.columns if c.required and normalise(c.header) not in found]
         if unknown or missing:
             parts = []
             if missing:

@@ -147,3 +147,20 @@ class HaulerFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(licence_no__iexact=value))
+
+
+class PlacedFilterSet(django_filters.FilterSet):
+    """The filters every ledger of placed rows has: search, street, community, open/closed."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET))
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=_scoped_areas(AreaLevel.COMMUNITY), field_name="area"
+    )
+    site = django_filters.NumberFilter(label=_("Site"), field_name="site_id", widget=forms.HiddenInput)
+    open = StatusFilter(label=_("Open or closed"))
+
+    def search(self, queryset, name, value):
+        raise NotImplementedError
+
+    narrow_for_display = SiteFilterSet.narrow_for_display

@@ -167,3 +167,136 @@ class SiteLedger(Ledger):
 
 
 LEDGERS = {"sites": SiteLedger}
+
+
+# --- ledgers placed in the structure -------------------------------------------------------------
+
+
+def _optional_text(max_length):
+    return lambda v, ctx: parse_text(v, max_length=max_length) if v is not None else ""
+
+
+#: The first columns of every placed ledger's sheet: where the row is.
+PLACEMENT_COLUMNS = [
+    Column(
+        "street",
+        "街道",
+        lambda v, ctx: parse_text(v),
+        lambda o: o.area.parent.name if o.area.parent_id else "",
+        required=True,
+        help=gettext_lazy("The street (or town)."),
+        width=14,
+    ),
+    Column(
+        "community",
+        "社区",
+        _optional_text(100),
+        lambda o: o.area.name if o.area.parent_id and o.area.level == AreaLevel.COMMUNITY else "",
+        help=gettext_lazy("The community or village; empty for a street-level record."),
+        width=14,
+    ),
+    Column(
+        "site",
+        "场所",
+        _optional_text(100),
+        lambda o: o.site.name if o.site_id else "",
+        help=gettext_lazy("Optional: the site within the community."),
+        width=18,
+    ),
+]
+
+
+class PlacedLedger(Ledger):
+    """The Excel face of a ledger of `PlacedModel` rows. A row is found again by its area and
+    `key_fields` (e.g. the name of a drop-off point in its community)."""
+
+    key_fields: tuple[str, ...] = ("name",)
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("area__parent", "site").order_by("area_path", "pk")
+
+    def prepare(self, ctx: ImportContext) -> None:
+        levels = self.model.placement_levels
+        kinds = [k for k, v in KIND_LEVEL.items() if v in (*levels, AreaLevel.STREET)]
+        visible = list(
+            for_user(ctx.user, Action.VIEW, Area.objects.filter(kind__in=kinds)).select_related("parent")
+        )
+        ctx.cache["streets"] = {a.name: a for a in visible if a.level == AreaLevel.STREET}
+        ctx.cache["communities"] = {
+            (a.parent.name, a.name): a for a in visible if a.level == AreaLevel.COMMUNITY
+        }
+        placeable_ids = [a.pk for a in visible if a.level in levels]
+        ctx.cache["placeable"] = set(
+            placeable_areas(
+                ctx.user, Action.ADD, self.model, Area.objects.filter(pk__in=placeable_ids)
+            ).values_list("pk", flat=True)
+        )
+        ctx.cache["sites"] = {
+            (s.community_id, s.name): s
+            for s in for_user(
+                ctx.user, Action.VIEW, Site.objects.filter(community_id__in=placeable_ids or [0])
+            )
+        }
+        existing = for_user(
+            ctx.user, Action.VIEW, self.model._default_manager.filter(area_id__in=[a.pk for a in visible])
+        )
+        ctx.cache["existing"] = {(o.area_id, *(getattr(o, k) for k in self.key_fields)): o for o in existing}
+
+    def lookup(self, values: dict, ctx: ImportContext):
+        street, community = values.get("street"), values.get("community")
+        if community:
+            area = ctx.cache["communities"].get((street, community))
+            if area is None:
+                raise CellError(
+                    _("No community “{community}” in street “{street}” within your scope.").format(
+                        community=community, street=street
+                    ),
+                    column="community",
+                )
+        else:
+            area = ctx.cache["streets"].get(street)
+            if area is None:
+                raise CellError(
+                    _("No street “{street}” within your scope.").format(street=street), column="street"
+                )
+        values["area"] = area
+        site_name = values.get("site")
+        values["site"] = None
+        if site_name:
+            site = ctx.cache["sites"].get((area.pk, site_name))
+            if site is None:
+                raise CellError(
+                    _("No site “{site}” in “{area}” within your scope.").format(site=site_name, area=area),
+                    column="site",
+                )
+            values["site"] = site
+        return ctx.cache["existing"].get((area.pk, *(values.get(k) for k in self.key_fields)))
+
+    def natural_key(self, values: dict):
+        area = values.get("area")
+        return (getattr(area, "pk", area), *(values.get(k) for k in self.key_fields))
+
+    def build(self, instance, values: dict, ctx: ImportContext):
+        for key, value in values.items():
+            if key not in ("street", "community"):
+                setattr(instance, key, value)
+        return instance
+
+    def may_change(self, instance, ctx: ImportContext) -> bool:
+        return can(ctx.user, Action.CHANGE, instance)
+
+    def _check(self, plan, number, existing, values, raw, ctx):
+        if existing is None and values["area"].pk not in ctx.cache["placeable"]:
+            from fenlei.core.importexport import RowError
+
+            column = "社区" if raw.get("community") else "街道"
+            plan.errors.append(
+                RowError(
+                    number,
+                    column,
+                    raw.get("community") or raw.get("street") or "",
+                    _("You may not add records there."),
+                )
+            )
+            return
+        super()._check(plan, number, existing, values, raw, ctx)

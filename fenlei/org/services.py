@@ -16,6 +16,7 @@ from fenlei.core.models import AuditAction
 from fenlei.core.scoping import subtree_q
 from fenlei.org.choices import PATH_SEGMENT, PATH_SEP
 from fenlei.org.models import Area, Authority, Hauler, Site
+from fenlei.org.placed import PlacedModel
 
 
 def _next_path(parent: Area | None) -> str:
@@ -81,10 +82,11 @@ def _follow_site(site: Site) -> int:
             (f for f in model._meta.concrete_fields if f.name == "site" and f.related_model is Site), None
         )
         if field is not None:
+            follows = {"area_path": site.area_path}
+            if issubclass(model, PlacedModel):
+                follows["area"] = site.community_id  # a ledger row placed at the site moves with it
             moved += (
-                model._default_manager.filter(site=site)
-                .exclude(area_path=site.area_path)
-                .update(area_path=site.area_path)
+                model._default_manager.filter(site=site).exclude(area_path=site.area_path).update(**follows)
             )
     return moved
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from fenlei.org import views
+from fenlei.org.ledger_faces import SiteOptionsView
 
 app_name = "org"
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
+    path("site-options/", SiteOptionsView.as_view(), name="site-options"),
     path("areas/", views.AreaListView.as_view(), name="area-list"),
     path("areas/<int:pk>/", views.AreaDetailView.as_view(), name="area-detail"),
     path("areas/<int:pk>/add/", views.AreaAddView.as_view(), name="area-add"),

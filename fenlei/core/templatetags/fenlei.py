@@ -81,3 +81,20 @@ def colour_chip(category):
     from fenlei.taxonomy.naming import colour, label
 
     return format_html('<span class="chip" style="--chip:{}">{}</span>', colour(category), label(category))
+
+
+@register.filter
+def zip_rows(objects, rows):
+    """Pairs of (object, its row of displayed values) for a ledger table."""
+    return zip(objects, rows, strict=False)
+
+
+@register.simple_tag
+def cycle_label(columns, index):
+    """The label of column `index` (for the phone layout's data-label)."""
+    return columns[index][0]
+
+
+@register.filter
+def verbose_name(obj):
+    return obj._meta.verbose_name

@@ -1,0 +1,5 @@
+from fenlei.facilities.views import CONTAINERS, DROPOFF
+
+app_name = "facilities"
+
+urlpatterns = [*DROPOFF.urls(), *CONTAINERS.urls()]

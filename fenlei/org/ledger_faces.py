@@ -1,0 +1,300 @@
+"""The faces every ledger shares, declared once per ledger.
+
+A ledger (drop-off points, containers, volunteers, publicity activities …) is a `PlacedModel` with a
+FilterSet, a form and an Excel `Ledger`. `LedgerFaces` turns that declaration into the same set of
+pages for every ledger: list (filters, search, sort, pagination, Excel export and import), detail
+with history, add, edit, close and reopen — all through the scoping function and the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from fenlei.core import services as core_services
+from fenlei.core.roles import Action
+from fenlei.core.scoping import can, can_anywhere, for_user, get_for_user, placeable_areas
+from fenlei.core.views import (
+    CloseView,
+    HistoryView,
+    ReopenView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+)
+from fenlei.core.views_importexport import ExportView, ImportView, TemplateDownloadView
+from fenlei.org import selectors
+from fenlei.org.choices import KIND_LEVEL
+from fenlei.org.models import Area, Site
+
+# --- display ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column computed from the row, with its own label."""
+
+    label: str
+    value: object
+
+    def __call__(self, obj):
+        return self.value(obj)
+
+
+def display(obj, name: str):
+    """A field's value as a page shows it: choice labels, yes/no, related rows by name."""
+    if callable(name):
+        return name(obj)
+    value = obj
+    for part in name.split("__"):
+        if value is None:
+            return "—"
+        getter = getattr(value, f"get_{part}_display", None)
+        value = getter() if getter is not None else getattr(value, part)
+        if callable(value) and not isinstance(value, models.Model):
+            value = value()
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def label_of(model, name: str) -> str:
+    """The verbose name of a (possibly related, `a__b`) field."""
+    parts = name.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    try:
+        return str(model._meta.get_field(parts[-1]).verbose_name)
+    except Exception:  # a property: its name, as declared by the ledger
+        return parts[-1]
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+class PlacedForm(forms.ModelForm):
+    """A ledger row's form: the area among those the user may add to, the site among that area's."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        levels = model.placement_levels
+        kinds = [k for k, v in KIND_LEVEL.items() if v in levels]
+        areas = placeable_areas(
+            user, Action.ADD, model, Area.objects.filter(kind__in=kinds, closed_on__isnull=True)
+        )
+        if self.instance.pk:
+            areas = Area.objects.filter(pk__in=areas.values("pk")) | Area.objects.filter(
+                pk=self.instance.area_id
+            )
+        area_field = self.fields["area"]
+        area_field.queryset = areas.select_related("parent").order_by("path")
+        area_field.label_from_instance = lambda a: f"{a.parent.name} · {a.name}" if a.parent_id else a.name
+        area_id = self.data.get("area") or self.initial.get("area") or self.instance.area_id
+        if "site" in self.fields:
+            sites = for_user(user, Action.VIEW, Site.objects.filter(closed_on__isnull=True))
+            self.fields["site"].queryset = (
+                sites.filter(community_id=area_id).order_by("name")
+                if str(area_id or "").isdigit()
+                else sites.none()
+            )
+            self.fields["site"].help_text = _("Optional: the site within the area. Choose the area first.")
+            area_field.widget.attrs.update(
+                {
+                    "hx-get": reverse("org:site-options"),
+                    "hx-target": "#id_site",
+                    "hx-trigger": "change",
+                }
+            )
+
+
+class SiteOptionsView(LoginRequiredMixin, View):
+    """The <option>s of the sites in one area, for a ledger form's site select (htmx)."""
+
+    def get(self, request):
+        area_id = request.GET.get("area", "")
+        sites = Site.objects.none()
+        if area_id.isdigit():
+            sites = for_user(
+                request.user,
+                Action.VIEW,
+                Site.objects.filter(community_id=int(area_id), closed_on__isnull=True),
+            )
+        return render(request, "org/site_options.html", {"sites": sites.order_by("name")[:1000]})
+
+
+# --- the faces ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerFaces:
+    """One ledger's pages. `name` prefixes the URLs and their names (`<namespace>:<name>-list` …)."""
+
+    namespace: str
+    name: str
+    model: type
+    filterset_class: type
+    form_class: type
+    excel_class: type | None = None
+    #: Columns of the list table (field names, `a__b` for related, or callables with a label).
+    list_columns: list = field(default_factory=list)
+    #: Fields of the detail page (default: the form's fields).
+    detail_fields: list | None = None
+    nav: str = ""
+    select_related: tuple[str, ...] = ("area__parent", "site")
+
+    def queryset(self):
+        return self.model._default_manager.select_related(*self.select_related)
+
+    def url_name(self, face: str) -> str:
+        return f"{self.namespace}:{self.name}-{face}"
+
+    def urls(self) -> list:
+        faces = self
+        base = {"model": self.model, "extra_context": {"nav_active": self.nav, "faces": self}}
+
+        class List(ScopedListView):
+            template_name = "org/ledger_list.html"
+            filterset_class = faces.filterset_class
+
+            def get_base_queryset(self):
+                return faces.queryset()
+
+            def get_context_data(self, **kwargs):
+                ctx = super().get_context_data(**kwargs)
+                ctx["columns"] = [
+                    (label_of(faces.model, c) if isinstance(c, str) else c.label, c)
+                    for c in faces.list_columns
+                ]
+                ctx["rows"] = [[display(obj, c) for c in faces.list_columns] for obj in ctx["object_list"]]
+                ctx["title"] = faces.model._meta.verbose_name_plural
+                return ctx
+
+        class Detail(ScopedDetailView):
+            template_name = "org/ledger_detail.html"
+
+            def get_base_queryset(self):
+                return faces.queryset()
+
+            def get_context_data(self, **kwargs):
+                ctx = super().get_context_data(**kwargs)
+                names = faces.detail_fields or list(faces.form_class._meta.fields)
+                ctx["facts"] = [(label_of(faces.model, n), display(self.object, n)) for n in names]
+                ctx["breadcrumbs"] = selectors.breadcrumbs(self.request.user, self.object)
+                ctx["can_reopen"] = self.object.closed_on is not None and can(
+                    self.request.user, Action.CLOSE, self.object
+                )
+                return ctx
+
+        class Form(ServiceFormView):
+            template_name = "core/form.html"
+            form_class = faces.form_class
+
+            def setup_object(self):
+                if "pk" in self.kwargs:
+                    self.action = Action.CHANGE
+                    self.obj = get_for_user(
+                        self.request.user, Action.CHANGE, faces.queryset(), pk=self.kwargs["pk"]
+                    )
+                    self.title = _("Edit {name}").format(name=self.obj)
+                else:
+                    if not can_anywhere(self.request.user, Action.ADD, faces.model):
+                        raise PermissionDenied
+                    self.obj = None
+                    self.title = _("Add: {ledger}").format(ledger=faces.model._meta.verbose_name)
+
+            def get_form_kwargs(self):
+                kwargs = {"instance": self.obj, "user": self.request.user}
+                area = self.request.GET.get("area", "")
+                if self.obj is None and area.isdigit():
+                    kwargs["initial"] = {"area": int(area)}
+                return kwargs
+
+            def get_context(self, form):
+                ctx = super().get_context(form)
+                ctx["cancel_url"] = (
+                    self.obj.get_absolute_url() if self.obj else reverse(faces.url_name("list"))
+                )
+                return ctx
+
+            def perform(self, form):
+                instance = form.instance
+                user = self.request.user
+                moved = self.obj is None or "area" in form.changed_data
+                if (
+                    moved
+                    and not placeable_areas(
+                        user, Action.ADD, faces.model, Area.objects.filter(pk=instance.area_id)
+                    ).exists()
+                ):
+                    raise ValidationError({"area": _("You may not place this record there.")})
+                if self.obj is None:
+                    return core_services.create(instance, by=user)
+                return core_services.update(instance, by=user)
+
+        class Close(CloseView):
+            service_kwarg = "obj"
+            close_service = staticmethod(core_services.close)
+
+            def get_base_queryset(self):
+                return faces.queryset()
+
+        class Reopen(ReopenView):
+            service_kwarg = "obj"
+            reopen_service = staticmethod(core_services.reopen)
+
+            def get_base_queryset(self):
+                return faces.queryset()
+
+        class History(HistoryView):
+            pass
+
+        excel = []
+        if self.excel_class is not None:
+            mixin = {
+                "ledger_class": self.excel_class,
+                "list_url_name": self.url_name("list"),
+                "title": _("Import from Excel"),
+            }
+
+            class Export(ExportView):
+                filterset_class = faces.filterset_class
+
+            excel = [
+                path(
+                    f"{self.name}/import/",
+                    type("Import", (ImportView,), mixin).as_view(),
+                    name=f"{self.name}-import",
+                ),
+                path(
+                    f"{self.name}/import/template/",
+                    type("Template", (TemplateDownloadView,), mixin).as_view(),
+                    name=f"{self.name}-import-template",
+                ),
+                path(
+                    f"{self.name}/export/",
+                    type("Export", (Export,), mixin).as_view(),
+                    name=f"{self.name}-export",
+                ),
+            ]
+        n = self.name
+        return [
+            path(f"{n}/", List.as_view(**base), name=f"{n}-list"),
+            path(f"{n}/add/", Form.as_view(model=self.model), name=f"{n}-add"),
+            *excel,
+            path(f"{n}/<int:pk>/", Detail.as_view(**base), name=f"{n}-detail"),
+            path(f"{n}/<int:pk>/edit/", Form.as_view(model=self.model), name=f"{n}-edit"),
+            path(f"{n}/<int:pk>/close/", Close.as_view(model=self.model), name=f"{n}-close"),
+            path(f"{n}/<int:pk>/reopen/", Reopen.as_view(model=self.model), name=f"{n}-reopen"),
+            path(f"{n}/<int:pk>/history/", History.as_view(model=self.model), name=f"{n}-history"),
+        ]

@@ -1,0 +1,190 @@
+"""Permission-matrix cases of the ledgers built on LedgerFaces and PlacedViewSet.
+
+Every ledger of placed rows has the same routes and the same rules, so one function writes its
+cases from the role rules: a ledger row in 甲一社区 at 甲一花园 is seen by the areas above it and by
+甲一花园's manager (mia); it is kept (add/change/close/import) by alice, sam and cora; leo, ian and mia
+only read it; the authority (ada) and the hauler (hal) do not reach it at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.matrix import API_ANON, LOGIN, Case, row
+
+SIGNED_IN = row(200)
+#: A row in 甲一社区 at 甲一花园.
+VIEW_A1 = row(404, alice=200, leo=200, sam=200, cora=200, ian=200, mia=200)
+KEEP_A1 = row(404, alice=200, leo=403, sam=200, cora=200, ian=403, mia=403)
+#: A row in 乙一社区.
+VIEW_B1 = row(404, alice=200, leo=200, olly=200)
+ADDERS = row(403, alice=200, sam=200, cora=200, olly=200)
+EXPORTERS = row(403, alice=200, leo=200, sam=200, cora=200, olly=200)
+
+
+def _with(expect: dict, allowed: int | str) -> dict:
+    """`expect` with every 200 replaced by `allowed` (a form that saved: 302; an API create: 201)."""
+    return {k: (allowed if v == 200 else v) for k, v in expect.items()}
+
+
+def _api(expect: dict) -> dict:
+    return {**expect, "anon": API_ANON}
+
+
+def ledger_cases(
+    *,
+    ns: str,
+    name: str,
+    api_ns: str,
+    api_name: str,
+    make: Callable,
+    body: Callable,
+    api_body: Callable,
+    excel: bool = True,
+) -> list[Case]:
+    """`make(w, area, site)` creates a row; `body(w)` is a valid form body placing one in 甲一社区."""
+
+    def setup(w):
+        w.ledger_a1 = make(w, w.community_a1, w.sites["a1_estate"])
+        w.ledger_b1 = make(w, w.community_b1, None)
+
+    def setup_closed(w):
+        setup(w)
+        from fenlei.core import services
+
+        services.close(w.ledger_a1, by=None)
+
+    a1 = lambda w: [w.ledger_a1.pk]  # noqa: E731
+    b1 = lambda w: [w.ledger_b1.pk]  # noqa: E731
+    r = lambda face: f"{ns}:{name}-{face}"  # noqa: E731
+    a = lambda face: f"{api_ns}:{api_name}-{face}"  # noqa: E731
+    cases = [
+        Case(r("list"), SIGNED_IN, setup=setup),
+        Case(r("add"), ADDERS),
+        Case(r("add"), {**_with(ADDERS, 302), "olly": 400}, "into 甲一社区", method="post", data=body),
+        Case(r("detail"), VIEW_A1, "甲一社区", a1, setup=setup),
+        Case(r("detail"), VIEW_B1, "乙一社区", b1, setup=setup),
+        Case(r("history"), VIEW_A1, "甲一社区", a1, setup=setup),
+        Case(r("edit"), KEEP_A1, "甲一社区", a1, setup=setup),
+        Case(r("close"), KEEP_A1, "甲一社区", a1, setup=setup),
+        Case(
+            r("close"),
+            _with(KEEP_A1, 302),
+            "甲一社区",
+            a1,
+            setup=setup,
+            method="post",
+            data=lambda w: {"note": "matrix"},
+        ),
+        Case(r("reopen"), KEEP_A1, "closed, 甲一社区", a1, setup=setup_closed),
+        Case(api_case := a("list"), _api(SIGNED_IN), setup=setup, api=True),
+        Case(
+            api_case,
+            _api({**_with(ADDERS, 201), "olly": 404}),
+            "into 甲一社区",
+            method="post",
+            data=api_body,
+            api=True,
+        ),
+        Case(a("detail"), _api(VIEW_A1), "甲一社区", a1, setup=setup, api=True),
+        Case(a("detail"), _api(VIEW_B1), "乙一社区", b1, setup=setup, api=True),
+        Case(
+            a("detail"),
+            _api(KEEP_A1),
+            "甲一社区",
+            a1,
+            setup=setup,
+            api=True,
+            method="patch",
+            data=lambda w: {},
+        ),
+        Case(a("history"), _api(VIEW_A1), "甲一社区", a1, setup=setup, api=True),
+        Case(
+            a("close"), _api(KEEP_A1), "甲一社区", a1, setup=setup, api=True, method="post", data=lambda w: {}
+        ),
+        Case(
+            a("reopen"),
+            _api(KEEP_A1),
+            "closed, 甲一社区",
+            a1,
+            setup=setup_closed,
+            api=True,
+            method="post",
+            data=lambda w: {},
+        ),
+    ]
+    if excel:
+        cases += [
+            Case(r("export"), EXPORTERS),
+            Case(r("import-template"), ADDERS),
+            Case(r("import"), ADDERS),
+        ]
+    return cases
+
+
+def _point(w, area, site, name="一号点"):
+    from fenlei.facilities.models import DropOffPoint
+
+    point = DropOffPoint(name=name, area=area, site=site, households_served=200)
+    point.full_clean()
+    point.save()
+    return point
+
+
+def _container(w, area, site):
+    from fenlei.facilities.models import Container
+    from fenlei.taxonomy.models import Category
+
+    c = Container(area=area, site=site, category=Category.objects.get(code="food"), volume_l=240, count=3)
+    c.full_clean()
+    c.save()
+    return c
+
+
+def _point_body(w):
+    return {
+        "name": "矩阵投放点",
+        "area": w.community_a1.pk,
+        "kind": "scheduled",
+        "status": "in_use",
+        "households_served": "100",
+    }
+
+
+def _container_body(w):
+    from fenlei.taxonomy.models import Category
+
+    return {
+        "area": w.community_a1.pk,
+        "category": Category.objects.get(code="food").pk,
+        "volume_l": "240",
+        "count": "2",
+        "status": "in_use",
+    }
+
+
+def _container_api_body(w):
+    return {"area": w.community_a1.pk, "category": "food", "volume_l": 240, "count": 2}
+
+
+LEDGER_CASES: list[Case] = [
+    Case("org:site-options", {**SIGNED_IN, "anon": LOGIN}, query=lambda w: {"area": w.community_a1.pk}),
+    *ledger_cases(
+        ns="facilities",
+        name="dropoff",
+        api_ns="facilities-api",
+        api_name="dropoff",
+        make=_point,
+        body=_point_body,
+        api_body=_point_body,
+    ),
+    *ledger_cases(
+        ns="facilities",
+        name="container",
+        api_ns="facilities-api",
+        api_name="container",
+        make=_container,
+        body=_container_body,
+        api_body=_container_api_body,
+    ),
+]
