@@ -7,5 +7,7 @@ urlpatterns = [
     path("accounts/", include("fenlei.accounts.api.urls")),
     path("taxonomy/", include("fenlei.taxonomy.api.urls")),
     path("facilities/", include("fenlei.facilities.api.urls")),
+    path("people/", include("fenlei.people.api.urls")),
+    path("publicity/", include("fenlei.publicity.api.urls")),
     path("core/", include("fenlei.core.api_urls")),
 ]

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "fenlei.accounts",
     "fenlei.taxonomy",
     "fenlei.facilities",
+    "fenlei.people",
+    "fenlei.publicity",
 ]
 
 MIDDLEWARE = [

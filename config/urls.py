@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("fenlei.accounts.urls")),
     path("taxonomy/", include("fenlei.taxonomy.urls")),
     path("facilities/", include("fenlei.facilities.urls")),
+    path("people/", include("fenlei.people.urls")),
+    path("publicity/", include("fenlei.publicity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),

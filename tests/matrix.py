@@ -953,9 +953,19 @@ API_CASES: list[Case] = [
 
 
 def _all_cases() -> list[Case]:
+    """The cases of the structure here, and every ledger app's from its own module
+    (tests/matrix_<app>.py defining CASES)."""
+    import importlib
+    import pkgutil
+
+    import tests
     from tests.matrix_ledgers import LEDGER_CASES
 
-    return [*HTML_CASES, *API_CASES, *LEDGER_CASES]
+    more: list[Case] = []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if module.name.startswith("matrix_") and module.name != "matrix_ledgers":
+            more += importlib.import_module(f"tests.{module.name}").CASES
+    return [*HTML_CASES, *API_CASES, *LEDGER_CASES, *more]
 
 
 CASES: list[Case] = _all_cases()
