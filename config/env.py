@@ -69,6 +69,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_ratios(name: str, default: dict[str, float]) -> dict[str, float]:
+    """`key:number,key:number` (e.g. `wet:0.55,dry:0.35`); every number positive."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return dict(default)
+    result = {}
+    for part in raw.split(","):
+        key, sep, number = part.partition(":")
+        try:
+            value = float(number)
+        except ValueError:
+            value = -1.0
+        if not sep or not key.strip() or value <= 0:
+            raise ConfigError(
+                f"{name}={raw!r}: write it as key:number pairs separated by commas, numbers above 0"
+            )
+        result[key.strip()] = value
+    return result
+
+
 def env_choice(name: str, default: str, choices: set[str] | frozenset[str]) -> str:
     raw = os.environ.get(name)
     if raw is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy
 
-from config.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from config.env import ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_ratios, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FENLEI_VAR_DIR", str(BASE_DIR / "var")))
@@ -255,4 +255,24 @@ FENLEI_NAMING = env_choice(
 # Sorting scheme: two_stream (干湿两分类, recyclables and hazardous collected centrally) or four (四分类).
 FENLEI_SCHEME = env_choice("FENLEI_SCHEME", "two_stream", frozenset({"two_stream", "four"}))
 FENLEI_DISTRICT_NAME = env_str("FENLEI_DISTRICT_NAME", "")
+# Capacity check (R2): bins needed from population (DOMAIN.md; every factor a setting).
+FENLEI_GENERATION_KG_PER_PERSON = env_float("FENLEI_GENERATION_KG_PER_PERSON", 1.0, minimum=0.1, maximum=5)
+FENLEI_DAILY_UNEVENNESS = env_float("FENLEI_DAILY_UNEVENNESS", 1.12, minimum=1, maximum=2)
+FENLEI_POPULATION_VARIATION = env_float("FENLEI_POPULATION_VARIATION", 1.03, minimum=1, maximum=2)
+FENLEI_BIN_FILL = env_float("FENLEI_BIN_FILL", 0.8, minimum=0.1, maximum=1)
+FENLEI_BIN_DENSITY_T_PER_M3 = env_float("FENLEI_BIN_DENSITY_T_PER_M3", 0.55, minimum=0.05, maximum=2)
+FENLEI_BIN_SAFETY = env_float("FENLEI_BIN_SAFETY", 1.2, minimum=1, maximum=3)
+#: The share of the daily generation in each stream of the scheme.
+FENLEI_STREAM_SHARES = env_ratios(
+    "FENLEI_STREAM_SHARES",
+    {"wet": 0.55, "dry": 0.35, "recyclable": 0.09, "hazardous": 0.01, "food": 0.55, "residual": 0.35},
+)
+#: Days between two collections of each stream.
+FENLEI_COLLECTION_DAYS = env_ratios(
+    "FENLEI_COLLECTION_DAYS",
+    {"wet": 1, "dry": 1, "recyclable": 7, "hazardous": 30, "food": 1, "residual": 1},
+)
+FENLEI_HOUSEHOLDS_PER_POINT = env_int("FENLEI_HOUSEHOLDS_PER_POINT", 400, minimum=50, maximum=2000)
+#: A ledger untouched for this many days is listed as stale.
+FENLEI_STALE_DAYS = env_int("FENLEI_STALE_DAYS", 90, minimum=1)
 FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("org/", include("fenlei.org.urls")),
     path("accounts/", include("fenlei.accounts.urls")),
     path("taxonomy/", include("fenlei.taxonomy.urls")),
+    path("facilities/capacity/", include("fenlei.facilities.capacity_urls")),
     path("facilities/", include("fenlei.facilities.urls")),
     path("people/", include("fenlei.people.urls")),
     path("publicity/", include("fenlei.publicity.urls")),

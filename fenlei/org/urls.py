@@ -7,6 +7,7 @@ app_name = "org"
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
+    path("freshness/", views.FreshnessView.as_view(), name="freshness"),
     path("site-options/", SiteOptionsView.as_view(), name="site-options"),
     path("areas/", views.AreaListView.as_view(), name="area-list"),
     path("areas/<int:pk>/", views.AreaDetailView.as_view(), name="area-detail"),

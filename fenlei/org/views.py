@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +14,7 @@ from django.views import View
 
 from fenlei.core.forms import CloseForm, ReopenForm
 from fenlei.core.roles import Action
-from fenlei.core.scoping import can, get_for_user, placeable_areas
+from fenlei.core.scoping import can, can_anywhere, get_for_user, placeable_areas
 from fenlei.core.views import (
     CloseView,
     HistoryView,
@@ -22,8 +25,10 @@ from fenlei.core.views import (
 )
 from fenlei.core.views_importexport import ExportView, ImportView, TemplateDownloadView
 from fenlei.org import selectors, services
+from fenlei.org.choices import AreaLevel
 from fenlei.org.filtersets import AreaFilterSet, AuthorityFilterSet, HaulerFilterSet, SiteFilterSet
 from fenlei.org.forms import AreaForm, AuthorityForm, HaulerForm, MoveForm, SiteForm
+from fenlei.org.freshness import freshness
 from fenlei.org.importexport import SiteLedger
 from fenlei.org.models import Area, Authority, Hauler, Site
 
@@ -443,3 +448,32 @@ class SiteTemplateView(SiteExcelMixin, TemplateDownloadView):
 
 class SiteExportView(SiteExcelMixin, ExportView):
     filterset_class = SiteFilterSet
+
+
+class FreshnessView(LoginRequiredMixin, View):
+    """Which units keep their ledgers current, and which have let them go stale."""
+
+    def get(self, request):
+        if not can_anywhere(request.user, Action.VIEW, Area):
+            raise PermissionDenied
+        level = AreaLevel.STREET if request.GET.get("level") == "street" else AreaLevel.COMMUNITY
+        models, rows = freshness(request.user, level=level)
+        stale_only = request.GET.get("stale") == "1"
+        if stale_only:
+            rows = [r for r in rows if r.any_stale]
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "org/freshness.html",
+            {
+                "ledgers": [m._meta.verbose_name_plural for m in models],
+                "rows": page.object_list,
+                "page_obj": page,
+                "level": level,
+                "stale_only": stale_only,
+                "days": settings.FENLEI_STALE_DAYS,
+                "query_string": query.urlencode(),
+            },
+        )

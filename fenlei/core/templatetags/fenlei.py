@@ -98,3 +98,13 @@ def cycle_label(columns, index):
 @register.filter
 def verbose_name(obj):
     return obj._meta.verbose_name
+
+
+@register.filter
+def index(sequence, i):
+    return sequence[i]
+
+
+@register.simple_tag
+def cycle_label_plain(labels, i):
+    return labels[i]
