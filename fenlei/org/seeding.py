@@ -693,6 +693,25 @@ def _write(model, objs: list, progress: Progress | None) -> int:
     return written
 
 
+def ledger_seeders() -> list[tuple[str, str, Callable]]:
+    """Each app's demo data for its ledgers: the `seed_ledgers(*, sites, rng, write)` of its `seeding` module."""
+    import importlib
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fenlei.") or config.label == "org":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.seeding")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "seed_ledgers"):
+            found.append((config.label, str(config.verbose_name), module.seed_ledgers))
+    return found
+
+
 def seed_world(
     *,
     scale: str = "district",
@@ -755,6 +774,14 @@ def seed_world(
             site.community_id = site.community.pk
             site.authority_id = site.authority.pk if site.authority is not None else None
         audited += _write(Site, plan.sites, progress)
+        for label, name, seed_ledgers in ledger_seeders():
+            if progress:
+                progress.phase(name)
+            audited += seed_ledgers(
+                sites=plan.sites,
+                rng=random.Random(f"{seed}-{label}"),
+                write=lambda model, objs: _write(model, objs, None),
+            )
         if progress:
             progress.phase(_("demo users"))
 
