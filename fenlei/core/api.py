@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -27,7 +28,10 @@ def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     """A Django ValidationError (from a model's clean or a service) as the API's 400."""
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+            {
+                ("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for e in v for m in e.messages]
+                for k, v in exc.error_dict.items()
+            }
         )
     return exceptions.ValidationError({"non_field_errors": exc.messages})
 

@@ -26,9 +26,12 @@ def _nav(user):
     if can_anywhere(user, Action.VIEW, Hauler):
         items.append(("haulers", _("Hauliers"), reverse("org:hauler-list")))
     from fenlei.facilities.models import DropOffPoint
+    from fenlei.publicity.models import Activity
 
     if can_anywhere(user, Action.VIEW, DropOffPoint):
         items.append(("facilities", _("Facilities"), reverse("facilities:dropoff-list")))
+    if can_anywhere(user, Action.VIEW, Activity):
+        items.append(("publicity", _("Publicity"), reverse("publicity:activity-list")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):

@@ -169,6 +169,39 @@ def parse_bool(value) -> bool:
     raise CellError(_("Write 是 or 否."))
 
 
+def parse_choice(choices):
+    """A parser for a cell holding one of `choices` (TextChoices) by its Chinese label, or its code."""
+
+    def parse(value, ctx):
+        from django.utils import translation
+
+        text = parse_text(value)
+        with translation.override("zh-hans"):
+            by_label = {str(label): code for code, label in choices.choices}
+        if text in by_label:
+            return by_label[text]
+        if text in choices.values:
+            return text
+        raise CellError(_("Use one of: {values}.").format(values="、".join(by_label)))
+
+    return parse
+
+
+def export_choice(choices, attr: str):
+    """An exporter writing `obj.<attr>` as its Chinese label."""
+
+    def export(obj):
+        from django.utils import translation
+
+        value = getattr(obj, attr)
+        if value in (None, ""):
+            return ""
+        with translation.override("zh-hans"):
+            return str(choices(value).label)
+
+    return export
+
+
 # --- declarations -------------------------------------------------------------------------------
 
 

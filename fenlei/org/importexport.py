@@ -176,13 +176,20 @@ def _optional_text(max_length):
     return lambda v, ctx: parse_text(v, max_length=max_length) if v is not None else ""
 
 
+def _street_of(area) -> str:
+    """The street a row's area is (a street-level row) or lies in (a community-level row)."""
+    if area.level == AreaLevel.STREET:
+        return area.name
+    return area.parent.name if area.parent_id else ""
+
+
 #: The first columns of every placed ledger's sheet: where the row is.
 PLACEMENT_COLUMNS = [
     Column(
         "street",
         "街道",
         lambda v, ctx: parse_text(v),
-        lambda o: o.area.parent.name if o.area.parent_id else "",
+        lambda o: _street_of(o.area),
         required=True,
         help=gettext_lazy("The street (or town)."),
         width=14,

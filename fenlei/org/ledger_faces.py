@@ -152,6 +152,10 @@ class LedgerFaces:
     detail_fields: list | None = None
     nav: str = ""
     select_related: tuple[str, ...] = ("area__parent", "site")
+    #: The list page's template (extend org/ledger_list.html and fill its `before_table` block) and a
+    #: function `(filtered queryset) -> dict` adding to its context (e.g. totals of the filtered rows).
+    list_template: str = "org/ledger_list.html"
+    list_extra: object = None
 
     def queryset(self):
         return self.model._default_manager.select_related(*self.select_related)
@@ -164,7 +168,7 @@ class LedgerFaces:
         base = {"model": self.model, "extra_context": {"nav_active": self.nav, "faces": self}}
 
         class List(ScopedListView):
-            template_name = "org/ledger_list.html"
+            template_name = faces.list_template
             filterset_class = faces.filterset_class
 
             def get_base_queryset(self):
@@ -178,6 +182,8 @@ class LedgerFaces:
                 ]
                 ctx["rows"] = [[display(obj, c) for c in faces.list_columns] for obj in ctx["object_list"]]
                 ctx["title"] = faces.model._meta.verbose_name_plural
+                if faces.list_extra is not None:
+                    ctx.update(faces.list_extra(self.object_list))
                 return ctx
 
         class Detail(ScopedDetailView):

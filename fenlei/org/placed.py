@@ -47,6 +47,17 @@ class PlacedModel(ScopedModel):
         return self.closed_on is None
 
     @property
+    def street_area(self):
+        """The street the row is at (a street-level row) or in (a community-level row); None above."""
+        from fenlei.org.choices import AreaLevel
+
+        if self.area.level == AreaLevel.STREET:
+            return self.area
+        if self.area.level == AreaLevel.COMMUNITY:
+            return self.area.parent
+        return None
+
+    @property
     def place(self) -> str:
         """Where the row is, as a person reads it."""
         if self.site_id:

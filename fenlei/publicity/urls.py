@@ -1,3 +1,5 @@
+from fenlei.publicity.views import ACTIVITIES
+
 app_name = "publicity"
 
-urlpatterns: list = []
+urlpatterns = [*ACTIVITIES.urls()]

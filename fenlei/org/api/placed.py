@@ -58,7 +58,7 @@ def placed_serializer(model, fields: list[str], *, view_name: str, extra: dict |
         "area": PlacementField(
             help_text=_("The community (or street) the record belongs to (its id when writing).")
         ),
-        "street": BriefAreaSerializer(source="area.parent", read_only=True),
+        "street": BriefAreaSerializer(source="street_area", read_only=True),
         "site": BriefRelatedField(
             BriefSiteSerializer,
             scoped=True,
