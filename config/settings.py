@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"FacilityStatusEnum": "fenlei.facilities.choices.FacilityStatus"},
 }
 
 # --- caches (throttling state) ----------------------------------------------------------------

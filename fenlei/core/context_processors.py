@@ -25,11 +25,11 @@ def _nav(user):
         items.append(("authorities", _("Authorities"), reverse("org:authority-list")))
     if can_anywhere(user, Action.VIEW, Hauler):
         items.append(("haulers", _("Hauliers"), reverse("org:hauler-list")))
-    from fenlei.facilities.models import DropOffPoint
+    from fenlei.facilities.models import DropOffPoint, Vehicle
     from fenlei.publicity.models import Activity
 
-    if can_anywhere(user, Action.VIEW, DropOffPoint):
-        items.append(("facilities", _("Facilities"), reverse("facilities:dropoff-list")))
+    if can_anywhere(user, Action.VIEW, DropOffPoint) or can_anywhere(user, Action.VIEW, Vehicle):
+        items.append(("facilities", _("Facilities"), reverse("facilities:index")))
     if can_anywhere(user, Action.VIEW, Activity):
         items.append(("publicity", _("Publicity"), reverse("publicity:activity-list")))
     if can_anywhere(user, Action.VIEW, Category):

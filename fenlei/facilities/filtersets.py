@@ -1,13 +1,32 @@
 """One FilterSet per ledger, shared by the list page and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fenlei.core.roles import Action
+from fenlei.core.scoping import for_user
 from fenlei.core.widgets import OneOfManySelect
-from fenlei.facilities.choices import DropOffKind, FacilityStatus
-from fenlei.facilities.models import Container, DropOffPoint
-from fenlei.org.filtersets import PlacedFilterSet
+from fenlei.facilities.choices import (
+    DropOffKind,
+    FacilityStatus,
+    IntermediateKind,
+    PurchaseItem,
+    PurchaseStatus,
+    TerminalKind,
+)
+from fenlei.facilities.models import (
+    CollectionStation,
+    Container,
+    DropOffPoint,
+    IntermediateFacility,
+    PurchasePlan,
+    TerminalFacility,
+    Vehicle,
+)
+from fenlei.org.filtersets import PlacedFilterSet, StatusFilter
+from fenlei.org.models import Hauler
 from fenlei.taxonomy.models import Category
 
 
@@ -44,3 +63,128 @@ class ContainerFilterSet(PlacedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(site__name__icontains=value) | Q(point__name__icontains=value))
+
+
+def _status_filter():
+    return django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=FacilityStatus.choices, widget=OneOfManySelect
+    )
+
+
+class CollectionStationFilterSet(PlacedFilterSet):
+    status = _status_filter()
+    has_washing = django_filters.BooleanFilter(label=_("Washing facilities"))
+
+    class Meta:
+        model = CollectionStation
+        fields = ["q", "street", "community", "status", "has_washing", "open"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+
+class IntermediateFacilityFilterSet(PlacedFilterSet):
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=IntermediateKind.choices, widget=OneOfManySelect
+    )
+    status = _status_filter()
+
+    class Meta:
+        model = IntermediateFacility
+        fields = ["q", "street", "community", "kind", "status", "open"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(address__icontains=value) | Q(operator__icontains=value)
+        )
+
+
+class TerminalFacilityFilterSet(PlacedFilterSet):
+    community = None  # plants stand at the district or a street
+    site = None
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=TerminalKind.choices, widget=OneOfManySelect
+    )
+    status = _status_filter()
+
+    class Meta:
+        model = TerminalFacility
+        fields = ["q", "street", "kind", "status", "open"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(address__icontains=value) | Q(operator__icontains=value)
+        )
+
+
+def _stream_choices():
+    from fenlei.taxonomy.naming import streams
+
+    return [(s.code, s.label) for s in streams()]
+
+
+def _haulers(request):
+    user = getattr(request, "user", None)
+    return for_user(user, Action.VIEW, Hauler.objects.order_by("name")) if user else Hauler.objects.none()
+
+
+class VehicleFilterSet(django_filters.FilterSet):
+    """Vehicles are found by their hauler and stream, not by street or community."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    hauler = django_filters.ModelChoiceFilter(label=_("Hauler"), queryset=_haulers)
+    stream = django_filters.MultipleChoiceFilter(
+        label=_("Stream"), choices=_stream_choices, widget=OneOfManySelect
+    )
+    status = _status_filter()
+    open = StatusFilter(label=_("Open or closed"))
+
+    class Meta:
+        model = Vehicle
+        fields = ["q", "hauler", "stream", "status", "open"]
+
+    def search(self, queryset, name, value):
+        from fenlei.facilities.models import normalise_plate
+
+        return queryset.filter(Q(plate__icontains=normalise_plate(value)) | Q(hauler__name__icontains=value))
+
+
+class PurchasePlanFilterSet(PlacedFilterSet):
+    item = django_filters.MultipleChoiceFilter(
+        label=_("Item"), choices=PurchaseItem.choices, widget=OneOfManySelect
+    )
+    category = django_filters.ModelMultipleChoiceFilter(
+        label=_("Category"), queryset=Category.objects.filter(kind="major"), widget=OneOfManySelect
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=PurchaseStatus.choices, widget=OneOfManySelect
+    )
+    planned_from = django_filters.DateFilter(
+        label=_("Planned from"),
+        field_name="planned_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    planned_to = django_filters.DateFilter(
+        label=_("Planned until"),
+        field_name="planned_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = PurchasePlan
+        fields = [
+            "q",
+            "street",
+            "community",
+            "item",
+            "category",
+            "status",
+            "planned_from",
+            "planned_to",
+            "open",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(description__icontains=value) | Q(site__name__icontains=value))
