@@ -30,6 +30,10 @@ def _nav(user):
 
     if can_anywhere(user, Action.VIEW, DropOffPoint) or can_anywhere(user, Action.VIEW, Vehicle):
         items.append(("facilities", _("Facilities"), reverse("facilities:index")))
+    from fenlei.people.models import Volunteer
+
+    if can_anywhere(user, Action.VIEW, Volunteer):
+        items.append(("people", _("People"), reverse("people:index")))
     if can_anywhere(user, Action.VIEW, Activity):
         items.append(("publicity", _("Publicity"), reverse("publicity:activity-list")))
     if can_anywhere(user, Action.VIEW, Category):

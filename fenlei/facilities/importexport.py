@@ -12,7 +12,9 @@ from fenlei.core.importexport import (
     ImportContext,
     Ledger,
     RowError,
+    export_choice,
     parse_bool,
+    parse_choice,
     parse_date,
     parse_decimal,
     parse_int,
@@ -44,34 +46,6 @@ from fenlei.org.models import Area, Hauler, Site
 from fenlei.taxonomy.models import Category
 
 
-def _choice(choices):
-    """A cell holding a choice's Chinese label (or its code)."""
-
-    def parse(value, ctx):
-        from django.utils import translation
-
-        text = parse_text(value)
-        with translation.override("zh-hans"):
-            by_label = {str(label): code for code, label in choices.choices}
-        if text in by_label:
-            return by_label[text]
-        if text in choices.values:
-            return text
-        raise CellError(_("Use one of: {values}.").format(values="、".join(by_label)))
-
-    return parse
-
-
-def _label(choices, attr):
-    def export(obj):
-        from django.utils import translation
-
-        with translation.override("zh-hans"):
-            return str(choices(getattr(obj, attr)).label)
-
-    return export
-
-
 def _text(n):
     return lambda v, ctx: parse_text(v, max_length=n) if v is not None else ""
 
@@ -80,8 +54,8 @@ FACILITY_TAIL = [
     Column(
         "status",
         "状态",
-        _choice(FacilityStatus),
-        _label(FacilityStatus, "status"),
+        parse_choice(FacilityStatus),
+        export_choice(FacilityStatus, "status"),
         required=True,
         help=gettext_lazy("规划、在建、在用 or 停用."),
     ),
@@ -107,8 +81,8 @@ class DropOffPointLedger(PlacedLedger):
         Column(
             "kind",
             "类型",
-            _choice(DropOffKind),
-            _label(DropOffKind, "kind"),
+            parse_choice(DropOffKind),
+            export_choice(DropOffKind, "kind"),
             required=True,
             help=gettext_lazy("定时定点投放点、误时投放点 or 智能投放点."),
         ),
@@ -276,8 +250,8 @@ class IntermediateFacilityLedger(PlacedLedger):
         Column(
             "kind",
             "类型",
-            _choice(IntermediateKind),
-            _label(IntermediateKind, "kind"),
+            parse_choice(IntermediateKind),
+            export_choice(IntermediateKind, "kind"),
             required=True,
             help=gettext_lazy(
                 "分拣中心、易腐垃圾中转点、装修/大件垃圾暂存点、可回收物回收点 or 有害垃圾收集点."
@@ -474,8 +448,8 @@ class TerminalFacilityLedger(DistrictPlacedLedger):
         Column(
             "kind",
             "类型",
-            _choice(TerminalKind),
-            _label(TerminalKind, "kind"),
+            parse_choice(TerminalKind),
+            export_choice(TerminalKind, "kind"),
             required=True,
             help=gettext_lazy(
                 "焚烧、生化处理/堆肥、资源化利用、有害垃圾处置、园林绿化垃圾处理、农贸市场垃圾处理 or 填埋."
@@ -518,8 +492,8 @@ class PurchasePlanLedger(DistrictPlacedLedger):
         Column(
             "item",
             "采购内容",
-            _choice(PurchaseItem),
-            _label(PurchaseItem, "item"),
+            parse_choice(PurchaseItem),
+            export_choice(PurchaseItem, "item"),
             required=True,
             help=gettext_lazy("收集容器、车辆 or 其他."),
         ),
@@ -549,8 +523,8 @@ class PurchasePlanLedger(DistrictPlacedLedger):
         Column(
             "status",
             "状态",
-            _choice(PurchaseStatus),
-            _label(PurchaseStatus, "status"),
+            parse_choice(PurchaseStatus),
+            export_choice(PurchaseStatus, "status"),
             required=True,
             help=gettext_lazy("计划、已下单、已到货 or 已投放."),
         ),

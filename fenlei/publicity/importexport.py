@@ -10,10 +10,18 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fenlei.core.importexport import CellError, Column, ImportContext, parse_date, parse_int, parse_text
+from fenlei.core.importexport import (
+    CellError,
+    Column,
+    ImportContext,
+    export_choice,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_text,
+)
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user
-from fenlei.facilities.importexport import _choice, _label
 from fenlei.org.choices import KIND_LEVEL, AreaLevel
 from fenlei.org.importexport import PLACEMENT_COLUMNS, PlacedLedger
 from fenlei.org.models import Area
@@ -77,8 +85,8 @@ class ActivityLedger(PlacedLedger):
         Column(
             "kind",
             "活动形式",
-            _choice(ActivityKind),
-            _label(ActivityKind, "kind"),
+            parse_choice(ActivityKind),
+            export_choice(ActivityKind, "kind"),
             required=True,
             help=gettext_lazy(
                 "资料发放、标语张贴、座谈、上门宣讲、微信推送、倡议书、指引卡、宣教片、义工队、知识竞赛、主题活动 or 其他."
@@ -87,8 +95,8 @@ class ActivityLedger(PlacedLedger):
         Column(
             "target",
             "六进对象",
-            _choice(Target),
-            _label(Target, "target"),
+            parse_choice(Target),
+            export_choice(Target, "target"),
             required=True,
             help=gettext_lazy("进社区、进学校、进机关、进企业、进家庭、进公共场所、进农村 or 其他."),
         ),
