@@ -1,9 +1,13 @@
-"""Run the benchmarks: `python -m bench [--scale city|district] [--runs N]`.
+"""Run the benchmarks: `python -m bench [--scale city|district] [--runs N] [--only pages|ledgers]`.
 
 Builds (once) a seeded database of the chosen scale in bench/out/ (or uses DATABASE_URL), then
 measures the server time and query count of the structure's pages through Django's test client,
 as the district office and as a street administrator would open them. Prints a table and writes
 bench/out/results-<scale>-<vendor>.json.
+
+The ledger benchmarks (bench/ledgers.py: a 100,000-row list, a 50,000-row import, a 100,000-row
+export) add 100,000 drop-off points to that database once, and write
+bench/out/results-ledgers-<vendor>.json. `--ledger-parts list,import,export` picks some of them.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", choices=("district", "city"), default="city")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--only", choices=("pages", "ledgers"), help="run one benchmark (default: both)")
+    parser.add_argument("--ledger-runs", type=int, default=20, help="runs per ledger list page (default: 20)")
+    parser.add_argument(
+        "--ledger-parts",
+        default="list,import,export",
+        help="which ledger benchmarks to run, comma-separated (default: list,import,export)",
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also trace the Python heap of the import and export"
+    )
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
@@ -42,10 +56,18 @@ def main(argv=None) -> int:
         print(f"seeding the {args.scale} world (once) …", flush=True)
         call_command("seed", scale=args.scale, no_progress=True, verbosity=0)
 
+    vendor = connection.vendor
+    if args.only != "ledgers":
+        run_pages(args, vendor)
+    if args.only != "pages":
+        run_ledgers(args, vendor)
+    return 0
+
+
+def run_pages(args, vendor: str) -> None:
     from bench import pages
 
     results = pages.run(runs=args.runs)
-    vendor = connection.vendor
     path = OUT / f"results-{args.scale}-{vendor}.json"
     path.write_text(
         json.dumps(
@@ -59,7 +81,34 @@ def main(argv=None) -> int:
     for r in results:
         print(f"{r['page']:<44} {r['rows']:>7} {r['queries']:>7} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f}")
     print(f"\nwritten to {path.relative_to(HERE.parent)}")
-    return 0
+
+
+def run_ledgers(args, vendor: str) -> None:
+    from bench import ledgers
+
+    parts = tuple(p.strip() for p in args.ledger_parts.split(",") if p.strip())
+    unknown = set(parts) - {"list", "import", "export"}
+    if unknown:
+        raise SystemExit(f"unknown ledger parts: {', '.join(sorted(unknown))}")
+    results = ledgers.run(runs=args.ledger_runs, parts=parts, tracemalloc=args.tracemalloc)
+    path = OUT / f"results-ledgers-{vendor}.json"
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    if previous.get("scale") == args.scale:  # a partial run keeps the other parts' last figures
+        results = {**previous, **results}
+    path.write_text(
+        json.dumps(
+            {**results, "scale": args.scale, "database": vendor, "runs": args.ledger_runs},
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+    )
+    print(
+        f"\nledgers, {args.scale} scale on {vendor}, {args.ledger_runs} runs per page "
+        "(server time through the test client)"
+    )
+    ledgers.print_table(results)
+    print(f"\nwritten to {path.relative_to(HERE.parent)}")
 
 
 if __name__ == "__main__":

@@ -175,6 +175,9 @@ class LedgerFaces:
                 return faces.queryset()
 
             def get_context_data(self, **kwargs):
+                narrow = getattr(self.filterset, "narrow_for_display", None)
+                if narrow is not None:  # keep the community select short on a city's list
+                    narrow()
                 ctx = super().get_context_data(**kwargs)
                 ctx["columns"] = [
                     (label_of(faces.model, c) if isinstance(c, str) else c.label, c)
