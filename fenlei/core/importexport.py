@@ -188,16 +188,19 @@ def parse_choice(choices):
 
 
 def export_choice(choices, attr: str):
-    """An exporter writing `obj.<attr>` as its Chinese label."""
+    """An exporter writing `obj.<attr>` as its Chinese label (the labels looked up once per export)."""
+    labels: dict = {}
 
     def export(obj):
-        from django.utils import translation
-
         value = getattr(obj, attr)
         if value in (None, ""):
             return ""
-        with translation.override("zh-hans"):
-            return str(choices(value).label)
+        if not labels:
+            from django.utils import translation
+
+            with translation.override("zh-hans"):
+                labels.update({code: str(label) for code, label in choices.choices})
+        return labels.get(value, value)
 
     return export
 

@@ -62,8 +62,8 @@ def test_bad_input(world, api_for):
     assert r.status_code == 400 and "materials" in r.json()
     assert _post(world, api_for).status_code == 201
     r = _post(world, api_for)  # the same place, date, kind, target and organiser
-    # A non-field error (its key is the core's choice: today "__all__").
-    assert r.status_code == 400 and "add the counts to it" in str(r.json())
+    # A non-field error, in the language the client asks for (Chinese by default).
+    assert r.status_code == 400 and "请在原记录上累加" in " ".join(r.json()["non_field_errors"])
     assert Activity.objects.count() == 1
 
 
