@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 import random
 
-from django.utils.translation import gettext as _
-
 from fenlei.facilities import capacity
 from fenlei.facilities.choices import DropOffKind, FacilityStatus
 from fenlei.facilities.models import Container, DropOffPoint
@@ -35,7 +33,7 @@ def seed_ledgers(*, sites, rng: random.Random, write) -> int:
         for i in range(n):
             kind = DropOffKind.SCHEDULED if i or rng.random() < 0.85 else DropOffKind.SMART
             point = DropOffPoint(
-                name=_("{site} point {n}").format(site=site.name, n=i + 1),
+                name=f"{site.name}{i + 1}号点",  # demo data, in Chinese like the rest of the demo district
                 area_id=site.community_id,
                 site=site,
                 area_path=site.area_path,

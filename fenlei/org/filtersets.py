@@ -113,7 +113,9 @@ class SiteFilterSet(django_filters.FilterSet):
 
         Only what the select *offers* changes: the filter still accepts any community in scope (the API
         passes ids)."""
-        field = self.form.fields["community"]
+        field = self.form.fields.get("community")
+        if field is None:  # a ledger without a community filter
+            return
         queryset = field.queryset
         data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
         street, chosen = data.get("street"), data.get("community")
