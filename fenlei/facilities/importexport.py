@@ -41,7 +41,7 @@ from fenlei.facilities.models import (
     normalise_plate,
 )
 from fenlei.org.choices import KIND_LEVEL, AreaLevel
-from fenlei.org.importexport import PLACEMENT_COLUMNS, PlacedLedger
+from fenlei.org.importexport import PLACEMENT_COLUMNS, PlacedLedger, street_name
 from fenlei.org.models import Area, Hauler, Site
 from fenlei.taxonomy.models import Category
 
@@ -232,13 +232,6 @@ class CollectionStationLedger(PlacedLedger):
 # --- transfer and collection facilities -----------------------------------------------------------
 
 
-def _street_name(o) -> str:
-    """The street a row lies in, whether it is placed at the street or at one of its communities."""
-    if o.area.level == AreaLevel.STREET:
-        return o.area.name
-    return o.area.parent.name if o.area.level == AreaLevel.COMMUNITY else ""
-
-
 class IntermediateFacilityLedger(PlacedLedger):
     model = IntermediateFacility
     name = "intermediate"
@@ -301,7 +294,7 @@ class DistrictPlacedLedger(PlacedLedger):
                 "street",
                 "街道",
                 _optional(100),
-                _street_name,
+                lambda o: street_name(o.area),
                 help=gettext_lazy("The street (or town); empty for a district-level record."),
                 width=14,
             ),

@@ -176,11 +176,14 @@ def _optional_text(max_length):
     return lambda v, ctx: parse_text(v, max_length=max_length) if v is not None else ""
 
 
-def _street_of(area) -> str:
-    """The street a row's area is (a street-level row) or lies in (a community-level row)."""
+def street_name(area) -> str:
+    """The 街道 cell of a row placed at `area`: the street it is (a street-level row) or lies in
+    (a community-level row); empty above the streets."""
     if area.level == AreaLevel.STREET:
         return area.name
-    return area.parent.name if area.parent_id else ""
+    if area.level == AreaLevel.COMMUNITY and area.parent_id:
+        return area.parent.name
+    return ""
 
 
 #: The first columns of every placed ledger's sheet: where the row is.
@@ -189,7 +192,7 @@ PLACEMENT_COLUMNS = [
         "street",
         "街道",
         lambda v, ctx: parse_text(v),
-        lambda o: _street_of(o.area),
+        lambda o: street_name(o.area),
         required=True,
         help=gettext_lazy("The street (or town)."),
         width=14,

@@ -31,7 +31,7 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user
 from fenlei.facilities.models import DropOffPoint
 from fenlei.org.choices import AreaKind, AreaLevel
-from fenlei.org.importexport import PlacedLedger
+from fenlei.org.importexport import PlacedLedger, street_name
 from fenlei.org.models import Area
 from fenlei.people import selectors, services
 from fenlei.people.choices import GroupPost, VolunteerKind
@@ -124,14 +124,6 @@ def _district_of(area):
     return area.name if area is not None and area.level == AreaLevel.DISTRICT else ""
 
 
-def _street_of(area):
-    if area.level == AreaLevel.STREET:
-        return area.name
-    if area.level == AreaLevel.COMMUNITY and area.parent_id:
-        return area.parent.name
-    return ""
-
-
 def _community_of(area):
     return area.name if area.level == AreaLevel.COMMUNITY else ""
 
@@ -148,7 +140,7 @@ STREET = Column(
     "street",
     "街道",
     _required_text(100),
-    lambda o: _street_of(o.area),
+    lambda o: street_name(o.area),
     required=True,
     help=gettext_lazy("The street (or town)."),
     width=14,
