@@ -9,5 +9,6 @@ urlpatterns = [
     path("facilities/", include("fenlei.facilities.api.urls")),
     path("people/", include("fenlei.people.api.urls")),
     path("publicity/", include("fenlei.publicity.api.urls")),
+    path("units/", include("fenlei.units.api.urls")),
     path("core/", include("fenlei.core.api_urls")),
 ]

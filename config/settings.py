@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fenlei.facilities",
     "fenlei.people",
     "fenlei.publicity",
+    "fenlei.units",
 ]
 
 MIDDLEWARE = [
@@ -276,4 +277,6 @@ FENLEI_COLLECTION_DAYS = env_ratios(
 FENLEI_HOUSEHOLDS_PER_POINT = env_int("FENLEI_HOUSEHOLDS_PER_POINT", 400, minimum=50, maximum=2000)
 #: A ledger untouched for this many days is listed as stale.
 FENLEI_STALE_DAYS = env_int("FENLEI_STALE_DAYS", 90, minimum=1)
+#: Commitments and contracts ending within this many days are listed as expiring.
+FENLEI_EXPIRY_WARN_DAYS = env_int("FENLEI_EXPIRY_WARN_DAYS", 30, minimum=1, maximum=365)
 FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)

@@ -36,6 +36,12 @@ def _nav(user):
         items.append(("people", _("People"), reverse("people:index")))
     if can_anywhere(user, Action.VIEW, Activity):
         items.append(("publicity", _("Publicity"), reverse("publicity:activity-list")))
+    from fenlei.units.models import InstitutionRecord, RestaurantRecord
+
+    if can_anywhere(user, Action.VIEW, InstitutionRecord) or can_anywhere(
+        user, Action.VIEW, RestaurantRecord
+    ):
+        items.append(("units", _("Units"), reverse("units:index")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):

@@ -66,10 +66,20 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "org.hauler": _READ,
         "taxonomy": _READ,
     },
-    Role.AUTHORITY: {"*": _READ, "org.authority": frozenset({Action.VIEW})},
+    Role.AUTHORITY: {
+        "*": _READ,
+        "org.authority": frozenset({Action.VIEW}),
+        # an authority keeps the sorting ledger of the institutions it answers for
+        "units.institutionrecord": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
+    },
     Role.INSPECTOR: {"*": frozenset({Action.VIEW})},
     Role.HAULER: {"*": frozenset({Action.VIEW}), "org.hauler": frozenset({Action.VIEW, Action.CHANGE})},
-    Role.SITE_MANAGER: {"*": frozenset({Action.VIEW}), "org.site": frozenset({Action.VIEW, Action.CHANGE})},
+    Role.SITE_MANAGER: {
+        "*": frozenset({Action.VIEW}),
+        "org.site": frozenset({Action.VIEW, Action.CHANGE}),
+        # a unit keeps its own record (an institution's status, a restaurant's contract and commitment)
+        "units": frozenset({Action.VIEW, Action.CHANGE}),
+    },
 }
 
 

@@ -198,7 +198,10 @@ class LedgerFaces:
             def get_context_data(self, **kwargs):
                 ctx = super().get_context_data(**kwargs)
                 names = faces.detail_fields or list(faces.form_class._meta.fields)
-                ctx["facts"] = [(label_of(faces.model, n), display(self.object, n)) for n in names]
+                ctx["facts"] = [
+                    (n.label if isinstance(n, Column) else label_of(faces.model, n), display(self.object, n))
+                    for n in names
+                ]
                 ctx["breadcrumbs"] = selectors.breadcrumbs(self.request.user, self.object)
                 ctx["can_reopen"] = self.object.closed_on is not None and can(
                     self.request.user, Action.CLOSE, self.object
