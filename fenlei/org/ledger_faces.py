@@ -69,7 +69,18 @@ def display(obj, name: str):
 
 
 def label_of(model, name: str) -> str:
-    """The verbose name of a (possibly related, `a__b`) field."""
+    """The verbose name of a (possibly related, `a__b`) field. A related row's name is labelled by the
+    relation (`site__name` → 场所); a community-level row's area and its parent are its community and
+    street."""
+    from fenlei.org.choices import AreaLevel
+
+    if name == "area__parent__name":
+        return _("Street")
+    if name == "area__name":
+        levels = getattr(model, "placement_levels", ())
+        return _("Community") if tuple(levels) == (AreaLevel.COMMUNITY,) else _("Area")
+    if name.endswith("__name"):
+        name = name[: -len("__name")]
     parts = name.split("__")
     for part in parts[:-1]:
         model = model._meta.get_field(part).related_model

@@ -27,10 +27,6 @@ _STATUSES = (
 )
 
 
-def _district_path(area_path: str) -> str:
-    return ".".join(area_path.split(".")[:2]) + "."
-
-
 def seed_ledgers(*, sites, rng: random.Random, write) -> int:
     today = timezone.localdate()
     kinds = {k.pk: k for k in SiteKind.objects.all()}
@@ -56,7 +52,7 @@ def seed_ledgers(*, sites, rng: random.Random, write) -> int:
         elif kind.restaurant:
             seats = rng.choice((24, 40, 60, 90, 120, 180, 300, 520))
             record = RestaurantRecord(**placed, seats=seats, size=RestaurantRecord.size_for_seats(seats))
-            choices = haulers.get(_district_path(site.area_path), [])
+            choices = next((hs for path, hs in haulers.items() if site.area_path.startswith(path)), [])
             if choices and rng.random() < 0.9:
                 start = today - datetime.timedelta(days=rng.randint(30, 700))
                 record.hauler = rng.choice(choices)

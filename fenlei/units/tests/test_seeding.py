@@ -25,3 +25,9 @@ def test_seeded_unit_records():
             AuditEntry.objects.filter(content_type__model=label, face=Face.CLI).count()
             == model.objects.count()
         )
+    # most restaurants have a haulier of their own district and a contract; most signed the commitment
+    restaurants = list(RestaurantRecord.objects.select_related("hauler__district"))
+    with_hauler = [r for r in restaurants if r.hauler_id]
+    assert len(with_hauler) >= len(restaurants) // 2
+    assert all(r.area_path.startswith(r.hauler.district.path) for r in with_hauler)
+    assert sum(r.commitment_signed for r in restaurants) >= len(restaurants) // 2
