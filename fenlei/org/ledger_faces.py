@@ -147,6 +147,27 @@ class SiteOptionsView(LoginRequiredMixin, View):
 # --- the faces ----------------------------------------------------------------------------------
 
 
+#: Every ledger declared through LedgerFaces, in the order the apps declare them.
+REGISTRY: list[LedgerFaces] = []
+
+
+def site_ledgers(user, site) -> list[dict]:
+    """The ledgers with open rows at `site` that `user` may see: title, count, and the ledger's list
+    narrowed to the site. One COUNT per ledger the user may read (each answered by the site index)."""
+    out = []
+    for faces in REGISTRY:
+        model = faces.model
+        if not can_anywhere(user, Action.VIEW, model):
+            continue
+        n = for_user(
+            user, Action.VIEW, model._default_manager.filter(site=site, closed_on__isnull=True)
+        ).count()
+        if n:
+            url = reverse(faces.url_name("list")) + f"?site={site.pk}"
+            out.append({"title": model._meta.verbose_name_plural, "count": n, "url": url})
+    return out
+
+
 @dataclass
 class LedgerFaces:
     """One ledger's pages. `name` prefixes the URLs and their names (`<namespace>:<name>-list` …)."""
@@ -167,6 +188,9 @@ class LedgerFaces:
     #: function `(filtered queryset) -> dict` adding to its context (e.g. totals of the filtered rows).
     list_template: str = "org/ledger_list.html"
     list_extra: object = None
+
+    def __post_init__(self):
+        REGISTRY.append(self)
 
     def queryset(self):
         return self.model._default_manager.select_related(*self.select_related)
@@ -196,6 +220,11 @@ class LedgerFaces:
                 ]
                 ctx["rows"] = [[display(obj, c) for c in faces.list_columns] for obj in ctx["object_list"]]
                 ctx["title"] = faces.model._meta.verbose_name_plural
+                site_id = self.request.GET.get("site", "")
+                if site_id.isdigit():  # the list narrowed to one site (from the site's page)
+                    ctx["narrowed_site"] = for_user(
+                        self.request.user, Action.VIEW, Site.objects.filter(pk=int(site_id))
+                    ).first()
                 if faces.list_extra is not None:
                     ctx.update(faces.list_extra(self.object_list))
                 return ctx

@@ -30,6 +30,7 @@ from fenlei.org.filtersets import AreaFilterSet, AuthorityFilterSet, HaulerFilte
 from fenlei.org.forms import AreaForm, AuthorityForm, HaulerForm, MoveForm, SiteForm
 from fenlei.org.freshness import freshness
 from fenlei.org.importexport import SiteLedger
+from fenlei.org.ledger_faces import site_ledgers
 from fenlei.org.models import Area, Authority, Hauler, Site
 
 # --- areas --------------------------------------------------------------------------------------
@@ -215,6 +216,7 @@ class SiteDetailView(ScopedDetailView):
         ctx["can_reopen"] = self.object.closed_on is not None and can(
             self.request.user, Action.CLOSE, self.object
         )
+        ctx["ledgers"] = site_ledgers(self.request.user, self.object)
         return ctx
 
 

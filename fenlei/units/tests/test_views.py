@@ -150,3 +150,18 @@ def test_an_authority_updates_its_schools_status(world, client_for, school):
     assert school.sorting_status == "model"
     detail = client_for("ada").get(reverse("units:institution-detail", args=[school.pk]))
     assert "区教育局" in detail.content.decode()
+
+
+def test_a_sites_page_lists_its_rows_in_each_ledger(world, client_for, restaurant):
+    from fenlei.facilities.models import DropOffPoint
+
+    save(DropOffPoint(name="食堂门口", area=world.community_a1, site=restaurant.site))
+    response = client_for("cora").get(reverse("org:site-detail", args=[restaurant.site_id]))
+    ledgers = {str(x["title"]): x for x in response.context["ledgers"]}
+    assert set(ledgers) == {"投放点", "餐饮单位"}
+    listed = client_for("cora").get(ledgers["餐饮单位"]["url"])
+    assert [o.pk for o in listed.context["object_list"]] == [restaurant.pk]
+    assert listed.context["narrowed_site"] == restaurant.site
+    # a haulier's account reads the restaurant, not the drop-off point
+    response = client_for("hal").get(reverse("org:site-detail", args=[restaurant.site_id]))
+    assert response.status_code == 404  # a haulier does not see sites at all
