@@ -82,7 +82,7 @@ def display_name(raw: str, mime_type: str) -> str:
 
 def _types_text(types) -> str:
     order = [JPEG, PNG, WEBP, PDF]
-    return "、".join(TYPE_LABEL[t] for t in order if t in types)
+    return "/".join(TYPE_LABEL[t] for t in order if t in types)
 
 
 def _problem(name: str, reason: str) -> ValidationError:

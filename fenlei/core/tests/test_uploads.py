@@ -66,7 +66,7 @@ def test_a_pdf_is_accepted_where_documents_are():
 
 def test_a_pdf_is_refused_where_only_images_are():
     assert _reason("scan.pdf", files.pdf_bytes()) == (
-        "“scan.pdf”: its content is not an accepted type (JPEG、PNG、WebP), whatever its name says."
+        "“scan.pdf”: its content is not an accepted type (JPEG/PNG/WebP), whatever its name says."
     )
 
 
@@ -75,7 +75,7 @@ def test_a_pdf_is_refused_where_only_images_are():
 )
 def test_a_file_that_lies_about_its_type_is_refused(data):
     assert _reason("photo.jpg", data) == (
-        "“photo.jpg”: its content is not an accepted type (JPEG、PNG、WebP), whatever its name says."
+        "“photo.jpg”: its content is not an accepted type (JPEG/PNG/WebP), whatever its name says."
     )
 
 
