@@ -112,7 +112,7 @@ COMMUNITY_CASES = [
         make=_station,
         body=_station_body,
         api_body=_station_body,
-        photos=True,
+        slot="photo",
     ),
     *ledger_cases(
         ns="facilities",
@@ -122,7 +122,7 @@ COMMUNITY_CASES = [
         make=_intermediate,
         body=_intermediate_body,
         api_body=_intermediate_body,
-        photos=True,
+        slot="photo",
     ),
     *ledger_cases(
         ns="facilities",
@@ -132,7 +132,7 @@ COMMUNITY_CASES = [
         make=_purchase,
         body=_purchase_body,
         api_body=_purchase_body,
-        photos=True,
+        slot="photo",
     ),
 ]
 

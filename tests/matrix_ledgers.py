@@ -31,19 +31,22 @@ def _api(expect: dict) -> dict:
     return {**expect, "anon": API_ANON}
 
 
-def with_photo(w, row):
-    """A photo kept on `row` (as its row's keeper would add it); returns the attachment."""
+def with_photo(w, row, slot: str = "photo"):
+    """A photo kept on `row` in `slot` (as its row's keeper would add it); returns the attachment."""
     from fenlei.core import attachments
     from fenlei.core.testing import files
 
-    (att,) = attachments.attach(row=row, slot="photo", files=[files.photo()], by=None)
+    (att,) = attachments.attach(row=row, slot=slot, files=[files.photo()], by=None)
     return att
 
 
-def _photo_body(w) -> dict:
-    from fenlei.core.testing import files
+def _photo_body(slot: str):
+    def body(w) -> dict:
+        from fenlei.core.testing import files
 
-    return {"slot": "photo", "files": [files.photo()]}
+        return {"slot": slot, "files": [files.photo()]}
+
+    return body
 
 
 def file_cases(
@@ -58,23 +61,24 @@ def file_cases(
     keep: dict,
     target: str,
     other: tuple[Callable, dict, str] | None = None,
+    slot: str = "photo",
 ) -> list[Case]:
     """The routes of a row's files (fenlei.core.attachments): `setup(w)` makes the rows, `row(w)` the
-    one the cases act on (seen by `view`, kept by `keep`); a photo is put on it (as `w.photo`).
+    one the cases act on (seen by `view`, kept by `keep`); a photo is put in its `slot` (as `w.photo`).
     `other` = (row, view, target) of a second row whose file the cases also read."""
 
     def with_file(w):
         setup(w)
-        w.photo = with_photo(w, row(w))
+        w.photo = with_photo(w, row(w), slot)
         if other is not None:
-            w.other_photo = with_photo(w, other[0](w))
+            w.other_photo = with_photo(w, other[0](w), slot)
 
     pk = lambda w: [row(w).pk]  # noqa: E731
     both = lambda w: [row(w).pk, w.photo.pk]  # noqa: E731
     r = lambda face: f"{ns}:{name}-{face}"  # noqa: E731
     a = lambda face: f"{api_ns}:{api_name}-{face}"  # noqa: E731
     cases = [
-        Case(r("attach"), _with(keep, 302), target, pk, setup=setup, method="post", data=_photo_body),
+        Case(r("attach"), _with(keep, 302), target, pk, setup=setup, method="post", data=_photo_body(slot)),
         Case(r("file"), view, target, both, setup=with_file),
         Case(r("thumbnail"), view, target, both, setup=with_file),
         Case(r("detach"), keep, target, both, setup=with_file),
@@ -88,7 +92,7 @@ def file_cases(
             setup=setup,
             api=True,
             method="post",
-            data=_photo_body,
+            data=_photo_body(slot),
             multipart=True,
         ),
         Case(a("attachment"), _api(view), target, both, setup=with_file, api=True),
@@ -117,10 +121,10 @@ def ledger_cases(
     body: Callable,
     api_body: Callable,
     excel: bool = True,
-    photos: bool = False,
+    slot: str | None = None,
 ) -> list[Case]:
     """`make(w, area, site)` creates a row; `body(w)` is a valid form body placing one in 甲一社区;
-    `photos`: the ledger's rows take photos (the routes of `file_cases`)."""
+    `slot`: the ledger's rows take files in this slot (the routes of `file_cases`, e.g. "photo")."""
 
     def setup(w):
         w.ledger_a1 = make(w, w.community_a1, w.sites["a1_estate"])
@@ -191,7 +195,7 @@ def ledger_cases(
             data=lambda w: {},
         ),
     ]
-    if photos:
+    if slot is not None:
         cases += file_cases(
             ns=ns,
             name=name,
@@ -203,6 +207,7 @@ def ledger_cases(
             keep=KEEP_A1,
             target="甲一社区",
             other=(lambda w: w.ledger_b1, VIEW_B1, "乙一社区"),
+            slot=slot,
         )
     if excel:
         cases += [
@@ -268,7 +273,7 @@ LEDGER_CASES: list[Case] = [
         make=_point,
         body=_point_body,
         api_body=_point_body,
-        photos=True,
+        slot="photo",
     ),
     *ledger_cases(
         ns="facilities",
@@ -278,6 +283,6 @@ LEDGER_CASES: list[Case] = [
         make=_container,
         body=_container_body,
         api_body=_container_api_body,
-        photos=True,
+        slot="photo",
     ),
 ]

@@ -365,3 +365,40 @@ def test_openapi_schema_of_the_facilities_and_publicity_apis_has_no_warnings():
     upload = schema["paths"]["/api/facilities/dropoff-points/{id}/attachments/"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
     assert "delete" in schema["paths"]["/api/facilities/dropoff-points/{id}/attachments/{attachment_id}/"]
+
+
+# --- a document slot (the hook a ledger such as restaurants' commitment letters uses) ---------------
+
+
+@pytest.fixture
+def commitment_slot(monkeypatch):
+    """Drop-off points declaring, for this test, a one-file document slot beside their photos."""
+    slot = attachments.document_slot("commitment", "承诺书")
+    monkeypatch.setattr(DropOffPoint, "attachment_slots", (attachments.PHOTOS, slot))
+    return slot
+
+
+def test_a_document_slot_takes_one_pdf_or_photo_served_as_a_download(
+    world, client_for, points, commitment_slot
+):
+    point = points["a1"]
+    assert commitment_slot.max_files == 1 and commitment_slot.accept == "image/*,application/pdf"
+    (pdf,) = attachments.attach(
+        row=point, slot="commitment", files=[files.upload("承诺书.pdf", files.pdf_bytes())], by=world.cora
+    )
+    assert pdf.mime_type == "application/pdf" and not pdf.thumbnail and pdf.file.name.endswith(".pdf")
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        attachments.attach(row=point, slot="commitment", files=[files.photo()], by=world.cora)
+    assert exc.value.messages == [
+        "承诺书 holds at most 1 files on one record; it has 1, 1 more would be too many."
+    ]
+    r = client_for("ian").get(url("dropoff-file", point.pk, pdf.pk))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert (
+        r["Content-Disposition"].startswith("attachment;") and "filename*=utf-8''" in r["Content-Disposition"]
+    )
+    assert b"".join(r.streaming_content) == files.pdf_bytes()
+    assert client_for("ian").get(url("dropoff-thumbnail", point.pk, pdf.pk)).status_code == 404
+    # the lead's completeness check: which rows hold their commitment letter
+    qs = DropOffPoint.objects.order_by("name")
+    assert list(attachments.having_file(qs, slot="commitment", present=False)) == [points["b1"]]
