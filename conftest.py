@@ -24,6 +24,17 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, _media_dir):
+    """Uploaded files go to a folder of the test run, never to var/media."""
+    settings.MEDIA_ROOT = str(_media_dir)
+
+
 @pytest.fixture
 def world(db):
     return build_world()

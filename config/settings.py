@@ -176,6 +176,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FENLEI_MAX_BODY_MB", 20, minimum=1) * 102
 # The largest Excel file an import accepts.
 FENLEI_MAX_IMPORT_MB = env_int("FENLEI_MAX_IMPORT_MB", 50, minimum=1, maximum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Photos and scanned files on ledger rows (fenlei.core.attachments): the largest file accepted, the
+# largest image (in millions of pixels, checked before it is decoded), the longest edge an image is
+# stored at (0: as uploaded), and how many files one row holds in one slot unless the slot says.
+FENLEI_MAX_UPLOAD_MB = env_int("FENLEI_MAX_UPLOAD_MB", 10, minimum=1, maximum=200)
+FENLEI_MAX_IMAGE_MEGAPIXELS = env_int("FENLEI_MAX_IMAGE_MEGAPIXELS", 50, minimum=1, maximum=200)
+FENLEI_IMAGE_MAX_EDGE = env_int("FENLEI_IMAGE_MAX_EDGE", 4096, minimum=0, maximum=20000)
+FENLEI_MAX_FILES_PER_SLOT = env_int("FENLEI_MAX_FILES_PER_SLOT", 20, minimum=1, maximum=500)
 
 # --- security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -211,6 +218,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("FENLEI_API_ANON_RATE", "60/min"),
         "user": env_str("FENLEI_API_USER_RATE", "6000/min"),
+        # File uploads to ledger rows, per user (fenlei.core.api_attachments.UploadRateThrottle).
+        "upload": env_str("FENLEI_API_UPLOAD_RATE", "60/min"),
     },
 }
 # Filters: the blank choice of a filter's drop-down means "no filter".

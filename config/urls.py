@@ -1,6 +1,5 @@
 """URL map: one include per app, the API under /api/, the schema and its docs page."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -27,7 +26,5 @@ urlpatterns = [
 handler403 = "fenlei.core.views.forbidden"
 handler404 = "fenlei.core.views.not_found"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is served from a public URL, not even with DEBUG: ledger files are read
+# through views that check the user's scope on the row they belong to (fenlei.core.views_attachments).

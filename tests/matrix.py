@@ -74,6 +74,8 @@ class Case:
     data: Body | None = None
     query: Body | None = None
     api: bool = False
+    #: An API body sent as multipart (it carries files) rather than JSON.
+    multipart: bool = False
     #: Prepares the world before the requests (runs once per case; rolled back with the test).
     setup: Callable[[Any], None] | None = None
     #: Suspected bugs: {persona: what the code answers today instead of `expect`}.

@@ -18,7 +18,7 @@ rules (tests/matrix.py explains a row):
 from __future__ import annotations
 
 from tests.matrix import API_ANON, Case, row
-from tests.matrix_ledgers import ADDERS, EXPORTERS, SIGNED_IN, ledger_cases
+from tests.matrix_ledgers import ADDERS, EXPORTERS, SIGNED_IN, file_cases, ledger_cases
 
 #: A row placed at 甲街道.
 VIEW_A = row(404, alice=200, leo=200, sam=200, ian=200)
@@ -112,6 +112,7 @@ COMMUNITY_CASES = [
         make=_station,
         body=_station_body,
         api_body=_station_body,
+        slot="photo",
     ),
     *ledger_cases(
         ns="facilities",
@@ -121,6 +122,7 @@ COMMUNITY_CASES = [
         make=_intermediate,
         body=_intermediate_body,
         api_body=_intermediate_body,
+        slot="photo",
     ),
     *ledger_cases(
         ns="facilities",
@@ -130,6 +132,7 @@ COMMUNITY_CASES = [
         make=_purchase,
         body=_purchase_body,
         api_body=_purchase_body,
+        slot="photo",
     ),
 ]
 
@@ -423,4 +426,29 @@ CASES: list[Case] = [
     *STREET_AND_DISTRICT_CASES,
     *TERMINAL_CASES,
     *VEHICLE_CASES,
+    # photos of a street's terminal facility (the district's read too) and of a hauler's vehicle
+    *file_cases(
+        ns="facilities",
+        name="terminal",
+        api_ns="facilities-api",
+        api_name="terminal",
+        setup=_terminals,
+        row=lambda w: w.terminal_a,
+        view=VIEW_A,
+        keep=KEEP_A,
+        target="甲街道",
+        other=(lambda w: w.terminal_d, VIEW_D, "东湖区"),
+    ),
+    *file_cases(
+        ns="facilities",
+        name="vehicle",
+        api_ns="facilities-api",
+        api_name="vehicle",
+        setup=_vehicles,
+        row=lambda w: w.vehicle_own,
+        view=VIEW_OWN,
+        keep=KEEP_OWN,
+        target="绿洁环卫's",
+        other=(lambda w: w.vehicle_other, VIEW_OTHER, "清源运输's"),
+    ),
 ]

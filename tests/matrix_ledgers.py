@@ -31,6 +31,86 @@ def _api(expect: dict) -> dict:
     return {**expect, "anon": API_ANON}
 
 
+def with_photo(w, row, slot: str = "photo"):
+    """A photo kept on `row` in `slot` (as its row's keeper would add it); returns the attachment."""
+    from fenlei.core import attachments
+    from fenlei.core.testing import files
+
+    (att,) = attachments.attach(row=row, slot=slot, files=[files.photo()], by=None)
+    return att
+
+
+def _photo_body(slot: str):
+    def body(w) -> dict:
+        from fenlei.core.testing import files
+
+        return {"slot": slot, "files": [files.photo()]}
+
+    return body
+
+
+def file_cases(
+    *,
+    ns: str,
+    name: str,
+    api_ns: str,
+    api_name: str,
+    setup: Callable,
+    row: Callable,
+    view: dict,
+    keep: dict,
+    target: str,
+    other: tuple[Callable, dict, str] | None = None,
+    slot: str = "photo",
+) -> list[Case]:
+    """The routes of a row's files (fenlei.core.attachments): `setup(w)` makes the rows, `row(w)` the
+    one the cases act on (seen by `view`, kept by `keep`); a photo is put in its `slot` (as `w.photo`).
+    `other` = (row, view, target) of a second row whose file the cases also read."""
+
+    def with_file(w):
+        setup(w)
+        w.photo = with_photo(w, row(w), slot)
+        if other is not None:
+            w.other_photo = with_photo(w, other[0](w), slot)
+
+    pk = lambda w: [row(w).pk]  # noqa: E731
+    both = lambda w: [row(w).pk, w.photo.pk]  # noqa: E731
+    r = lambda face: f"{ns}:{name}-{face}"  # noqa: E731
+    a = lambda face: f"{api_ns}:{api_name}-{face}"  # noqa: E731
+    cases = [
+        Case(r("attach"), _with(keep, 302), target, pk, setup=setup, method="post", data=_photo_body(slot)),
+        Case(r("file"), view, target, both, setup=with_file),
+        Case(r("thumbnail"), view, target, both, setup=with_file),
+        Case(r("detach"), keep, target, both, setup=with_file),
+        Case(r("detach"), _with(keep, 302), target, both, setup=with_file, method="post", data=lambda w: {}),
+        Case(a("attachments"), _api(view), target, pk, setup=with_file, api=True),
+        Case(
+            a("attachments"),
+            _api(_with(keep, 201)),
+            target,
+            pk,
+            setup=setup,
+            api=True,
+            method="post",
+            data=_photo_body(slot),
+            multipart=True,
+        ),
+        Case(a("attachment"), _api(view), target, both, setup=with_file, api=True),
+        Case(
+            a("attachment"), _api(_with(keep, 204)), target, both, setup=with_file, api=True, method="delete"
+        ),
+        Case(a("attachment-thumbnail"), _api(view), target, both, setup=with_file, api=True),
+    ]
+    if other is not None:
+        other_row, other_view, other_target = other
+        other_both = lambda w: [other_row(w).pk, w.other_photo.pk]  # noqa: E731
+        cases += [
+            Case(r("file"), other_view, other_target, other_both, setup=with_file),
+            Case(a("attachment"), _api(other_view), other_target, other_both, setup=with_file, api=True),
+        ]
+    return cases
+
+
 def ledger_cases(
     *,
     ns: str,
@@ -46,13 +126,15 @@ def ledger_cases(
     change_a1: dict | None = None,
     view_b1: dict = VIEW_B1,
     exporters: dict = EXPORTERS,
+    slot: str | None = None,
 ) -> list[Case]:
-    """`make(w, area, site)` creates a row; `body(w)` is a valid form body placing one in 甲一社区.
+    """`make(w, area, site)` creates a row; `body(w)` is a valid form body placing one in 甲一社区;
+    `slot`: the ledger's rows take files in this slot (the routes of `file_cases`, e.g. "photo").
 
     The expectations default to a plain placed ledger's; a ledger that other targets reach (an
     authority, a haulier) passes its own rows: who sees the row in 甲一社区 (`view_a1`) and in 乙一社区
-    (`view_b1`), who may close and reopen it (`keep_a1`) and who may change it (`change_a1`,
-    default `keep_a1`).
+    (`view_b1`), who may close and reopen it (`keep_a1`) and who may change it and its files
+    (`change_a1`, default `keep_a1`).
     """
     VIEW_A1, KEEP_A1, VIEW_B1 = view_a1, keep_a1, view_b1  # noqa: N806
     CHANGE_A1 = change_a1 or keep_a1  # noqa: N806
@@ -126,6 +208,20 @@ def ledger_cases(
             data=lambda w: {},
         ),
     ]
+    if slot is not None:
+        cases += file_cases(
+            ns=ns,
+            name=name,
+            api_ns=api_ns,
+            api_name=api_name,
+            setup=setup,
+            row=lambda w: w.ledger_a1,
+            view=VIEW_A1,
+            keep=CHANGE_A1,
+            target="甲一社区",
+            other=(lambda w: w.ledger_b1, VIEW_B1, "乙一社区"),
+            slot=slot,
+        )
     if excel:
         cases += [
             Case(r("export"), exporters),
@@ -190,6 +286,7 @@ LEDGER_CASES: list[Case] = [
         make=_point,
         body=_point_body,
         api_body=_point_body,
+        slot="photo",
     ),
     *ledger_cases(
         ns="facilities",
@@ -199,5 +296,6 @@ LEDGER_CASES: list[Case] = [
         make=_container,
         body=_container_body,
         api_body=_container_api_body,
+        slot="photo",
     ),
 ]

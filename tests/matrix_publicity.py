@@ -111,6 +111,7 @@ CASES: list[Case] = [
         make=_activity,
         body=_body(lambda w: w.community_a1),
         api_body=_api_body(lambda w: w.community_a1),
+        slot="photo",
     ),
     # pages: a street-level activity
     Case(f"{P}-add", ADD_AT_STREET_A, "into 甲街道", method="post", data=_body(STREET)),

@@ -99,5 +99,6 @@ CASES: list[Case] = [
         api_body=_restaurant_body,
         view_a1=R_VIEW_A1,
         keep_a1=R_KEEP_A1,
+        slot="commitment",
     ),
 ]

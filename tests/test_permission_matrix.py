@@ -78,7 +78,10 @@ def run_case(case: Case, world) -> dict[str, int | str]:
             else:
                 # A fresh body per request: an uploaded file is consumed by the request that reads it.
                 data = case.data(world)
-                response = send(url, data, format="json") if case.api else send(url, data)
+                if case.api:
+                    response = send(url, data, format="multipart" if case.multipart else "json")
+                else:
+                    response = send(url, data)
             got[persona] = observe(response)
             transaction.set_rollback(True)
     return got

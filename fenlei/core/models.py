@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fenlei.core.scoping import Scope
@@ -68,6 +71,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     ASSIGN = "assign", _("role assigned")
     UNASSIGN = "unassign", _("role removed")
+    ATTACH = "attach", _("file added")
+    DETACH = "detach", _("file removed")
 
 
 class AuditEntry(models.Model):
@@ -111,3 +116,64 @@ class AuditEntry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:audit-detail", args=[self.pk])
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    """`attachments/yyyy/mm/<uuid>.<ext>`: never the uploader's file name (that is kept in `name`)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    now = timezone.localtime()
+    return f"attachments/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class Attachment(models.Model):
+    """A file (a photo, a scanned document) kept on one ledger row, in one of the row's slots.
+
+    An attachment has no scope of its own: it is only ever reached through its row, which is read
+    through the scoping function first (`fenlei.core.attachments`). The row is named by its model
+    and primary key; which slots a model has is declared on the model (`attachment_slots`).
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    slot = models.CharField(_("slot"), max_length=40)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=attachment_upload_to, max_length=255, blank=True)
+    name = models.CharField(
+        _("file name"), max_length=200, help_text=_("The name the file was uploaded with.")
+    )
+    mime_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "slot"], name="core_attachment_record"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """The row's page, where the file is shown among the row's other files."""
+        parent = self.content_type.get_object_for_this_type(pk=self.object_id)
+        return parent.get_absolute_url() + "#files"
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fenlei.core.attachments import PHOTOS
 from fenlei.core.scoping import Scope
 from fenlei.facilities.choices import (
     PURCHASE_TRANSITIONS,
@@ -51,6 +52,8 @@ class Facility(PlacedModel):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     in_use_since = models.DateField(_("in use since"), null=True, blank=True)
+
+    attachment_slots = (PHOTOS,)
 
     class Meta(PlacedModel.Meta):
         abstract = True
@@ -419,6 +422,7 @@ class PurchasePlan(PlacedModel):
     )
 
     placement_levels = (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
+    attachment_slots = (PHOTOS,)
 
     class Meta(PlacedModel.Meta):
         verbose_name = _("planned purchase")

@@ -4,6 +4,8 @@ A ledger (drop-off points, containers, volunteers, publicity activities …) is 
 FilterSet, a form and an Excel `Ledger`. `LedgerFaces` turns that declaration into the same set of
 pages for every ledger: list (filters, search, sort, pagination, Excel export and import), detail
 with history, add, edit, close and reopen — all through the scoping function and the services.
+A ledger whose model declares attachment slots (`attachment_slots`, see fenlei.core.attachments)
+also gets its files: a gallery and an upload form on the detail page, download, thumbnail, remove.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -19,6 +22,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from fenlei.core import attachments
 from fenlei.core import services as core_services
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can, can_anywhere, for_user, get_for_user, placeable_areas
@@ -30,6 +34,7 @@ from fenlei.core.views import (
     ScopedListView,
     ServiceFormView,
 )
+from fenlei.core.views_attachments import AttachMixin, DetachView, FileView, gallery
 from fenlei.core.views_importexport import ExportView, ImportView, TemplateDownloadView
 from fenlei.org import selectors
 from fenlei.org.choices import KIND_LEVEL
@@ -188,9 +193,21 @@ class LedgerFaces:
     #: function `(filtered queryset) -> dict` adding to its context (e.g. totals of the filtered rows).
     list_template: str = "org/ledger_list.html"
     list_extra: object = None
+    #: The slots of files the pages offer (default: every slot the model declares in
+    #: `attachment_slots`; an empty tuple hides them).
+    slots: tuple | None = None
 
     def __post_init__(self):
+        declared = attachments.slots_of(self.model)
+        if self.slots is None:
+            self.slots = declared
+        unknown = {s.name for s in self.slots} - {s.name for s in declared}
+        if unknown:
+            raise ValueError(f"{self.model.__name__} declares no attachment slot {sorted(unknown)}")
         REGISTRY.append(self)
+
+    def file_url_names(self) -> dict[str, str]:
+        return {face: self.url_name(face) for face in ("attach", "file", "thumbnail", "detach")}
 
     def queryset(self):
         return self.model._default_manager.select_related(*self.select_related)
@@ -246,6 +263,15 @@ class LedgerFaces:
                 ctx["can_reopen"] = self.object.closed_on is not None and can(
                     self.request.user, Action.CLOSE, self.object
                 )
+                if faces.slots:
+                    sections = gallery(
+                        self.request.user,
+                        self.object,
+                        url_names=faces.file_url_names(),
+                        can_change=ctx["can_change"],
+                    )
+                    ctx["attachment_sections"] = [s for s in sections if s["slot"] in faces.slots]
+                    ctx["max_upload_mb"] = settings.FENLEI_MAX_UPLOAD_MB
                 return ctx
 
         class Form(ServiceFormView):
@@ -311,6 +337,35 @@ class LedgerFaces:
         class History(HistoryView):
             pass
 
+        files = []
+        if self.slots:
+
+            class Attach(AttachMixin, Detail):
+                pass
+
+            class File(FileView):
+                def get_base_queryset(self):
+                    return faces.queryset()
+
+            class Thumbnail(File):
+                thumbnail = True
+
+            class Detach(DetachView):
+                def get_base_queryset(self):
+                    return faces.queryset()
+
+            n = self.name
+            files = [
+                path(f"{n}/<int:pk>/files/", Attach.as_view(**base), name=f"{n}-attach"),
+                path(f"{n}/<int:pk>/files/<int:file>/", File.as_view(), name=f"{n}-file"),
+                path(f"{n}/<int:pk>/files/<int:file>/thumbnail/", Thumbnail.as_view(), name=f"{n}-thumbnail"),
+                path(
+                    f"{n}/<int:pk>/files/<int:file>/remove/",
+                    Detach.as_view(model=self.model),
+                    name=f"{n}-detach",
+                ),
+            ]
+
         excel = []
         if self.excel_class is not None:
             mixin = {
@@ -349,4 +404,5 @@ class LedgerFaces:
             path(f"{n}/<int:pk>/close/", Close.as_view(model=self.model), name=f"{n}-close"),
             path(f"{n}/<int:pk>/reopen/", Reopen.as_view(model=self.model), name=f"{n}-reopen"),
             path(f"{n}/<int:pk>/history/", History.as_view(model=self.model), name=f"{n}-history"),
+            *files,
         ]

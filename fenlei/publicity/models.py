@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fenlei.core.attachments import PHOTOS
 from fenlei.org.choices import AreaLevel
 from fenlei.org.placed import PlacedModel
 from fenlei.publicity.choices import ActivityKind, Target
@@ -59,6 +60,7 @@ class Activity(PlacedModel):
     description = models.TextField(_("activity content"), max_length=2000, blank=True)
 
     placement_levels = (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
+    attachment_slots = (PHOTOS,)
 
     class Meta(PlacedModel.Meta):
         verbose_name = _("publicity activity")

@@ -22,7 +22,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from fenlei.core.attachments import PHOTOS, document_slot
 from fenlei.core.scoping import Scope
 from fenlei.org.models import phone_validator
 from fenlei.org.placed import PlacedModel
@@ -142,9 +144,11 @@ class RestaurantRecord(UnitRecord):
 
     kind_flag = "restaurant"
     scope = Scope(area="area_path", site="site_id", hauler="hauler_id")
+    #: The scan of the signed commitment (a PDF or a photo of the paper); photos of the premises.
+    attachment_slots = (document_slot("commitment", _("commitment scan")), PHOTOS)
 
     class Meta(UnitRecord.Meta):
-        verbose_name = _("restaurant")
+        verbose_name = pgettext_lazy("ledger", "restaurant")
         verbose_name_plural = _("restaurants")
         ordering = ["area_path", "site_id", "pk"]
         constraints = [

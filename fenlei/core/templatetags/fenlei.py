@@ -29,6 +29,11 @@ def _label_and_shower(model, name):
     except FieldDoesNotExist:
         field = None
     if field is None:
+        from fenlei.core.attachments import slots_of
+
+        for slot in slots_of(model):  # a file added to or removed from a slot of the row
+            if slot.name == name:
+                return str(slot.label), str
         return name, str
     choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
 

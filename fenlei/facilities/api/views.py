@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
+from fenlei.core.api_attachments import AttachmentsViewSetMixin
 from fenlei.facilities.api.serializers import (
     CollectionStationSerializer,
     ContainerSerializer,
@@ -33,7 +34,7 @@ from fenlei.org.api.placed import PlacedViewSet
 
 
 @extend_schema_view(list=extend_schema(summary="List drop-off points"))
-class DropOffPointViewSet(PlacedViewSet):
+class DropOffPointViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Drop-off points (投放点)."""
 
     queryset = DropOffPoint.objects.all()
@@ -42,7 +43,7 @@ class DropOffPointViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List containers"))
-class ContainerViewSet(PlacedViewSet):
+class ContainerViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Containers by category and size at a place (收集容器)."""
 
     queryset = Container.objects.all()
@@ -54,7 +55,7 @@ class ContainerViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List collection stations"))
-class CollectionStationViewSet(PlacedViewSet):
+class CollectionStationViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Bin rooms and collection stations (垃圾房/收集站)."""
 
     queryset = CollectionStation.objects.all()
@@ -63,7 +64,7 @@ class CollectionStationViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List transfer and collection facilities"))
-class IntermediateFacilityViewSet(PlacedViewSet):
+class IntermediateFacilityViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Sorting centres, perishable-waste transfer points, renovation/bulky-waste storage points,
     recyclable and hazardous-waste collection points, placed at a street or a community."""
 
@@ -73,7 +74,7 @@ class IntermediateFacilityViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List terminal facilities"))
-class TerminalFacilityViewSet(PlacedViewSet):
+class TerminalFacilityViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Treatment and disposal plants (末端处置设施), placed at the district or a street."""
 
     queryset = TerminalFacility.objects.all()
@@ -82,7 +83,7 @@ class TerminalFacilityViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List planned purchases"))
-class PurchasePlanViewSet(PlacedViewSet):
+class PurchasePlanViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Planned purchases (采购计划) for the district, a street, a community or a site."""
 
     queryset = PurchasePlan.objects.all()
@@ -94,7 +95,7 @@ class PurchasePlanViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List vehicles"))
-class VehicleViewSet(PlacedViewSet):
+class VehicleViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Collection vehicles (收运车辆). A vehicle is placed in its hauler's district: the district keeps
     them; the hauler's own account reads its vehicles."""
 

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from fenlei.core.api_attachments import AttachmentsViewSetMixin
 from fenlei.org.api.placed import PlacedViewSet
 from fenlei.publicity import selectors
 from fenlei.publicity.api.serializers import ActivitySerializer, ActivityTotalsSerializer
@@ -15,7 +16,7 @@ from fenlei.publicity.models import Activity
         description="Newest first. The totals of the same query (all pages) are at `summary/`.",
     )
 )
-class ActivityViewSet(PlacedViewSet):
+class ActivityViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Publicity activities (宣传活动)."""
 
     queryset = Activity.objects.all()

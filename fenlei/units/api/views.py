@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from fenlei.core.api_attachments import AttachmentsViewSetMixin
 from fenlei.org.api.placed import PlacedViewSet
 from fenlei.units.api.serializers import InstitutionSerializer, RestaurantSerializer
 from fenlei.units.filtersets import InstitutionFilterSet, RestaurantFilterSet
@@ -20,7 +21,7 @@ class InstitutionViewSet(PlacedViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List restaurants"))
-class RestaurantViewSet(PlacedViewSet):
+class RestaurantViewSet(AttachmentsViewSetMixin, PlacedViewSet):
     """Restaurants and canteens (餐饮单位): size, kitchen-waste haulier and contract, harmless-treatment
     commitment. The haulier named on a record reads it."""
 

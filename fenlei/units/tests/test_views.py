@@ -165,3 +165,27 @@ def test_a_sites_page_lists_its_rows_in_each_ledger(world, client_for, restauran
     # a haulier's account reads the restaurant, not the drop-off point
     response = client_for("hal").get(reverse("org:site-detail", args=[restaurant.site_id]))
     assert response.status_code == 404  # a haulier does not see sites at all
+
+
+def test_the_commitment_scan_is_one_checked_file_read_by_whoever_reads_the_record(
+    world, client_for, restaurant
+):
+    from fenlei.core import attachments
+    from fenlei.core.testing import files
+
+    attach = reverse("units:restaurant-attach", args=[restaurant.pk])
+    scan = files.upload("承诺书.pdf", files.pdf_bytes(), "application/pdf")
+    response = client_for("cora").post(attach, {"slot": "commitment", "files": [scan]})
+    assert response.status_code == 302
+    (att,) = attachments.of_row(restaurant)
+    assert (att.slot, att.name, att.mime_type) == ("commitment", "承诺书.pdf", "application/pdf")
+    # one file in the slot: a second is refused; a zip named .pdf is refused whatever its name
+    again = files.upload("新承诺书.pdf", files.pdf_bytes(), "application/pdf")
+    assert client_for("cora").post(attach, {"slot": "commitment", "files": [again]}).status_code == 400
+    fake = files.upload("假.pdf", files.zip_bytes(), "application/pdf")
+    assert client_for("sam").post(attach, {"slot": "photo", "files": [fake]}).status_code == 400
+    assert attachments.of_row(restaurant).count() == 1
+    download = reverse("units:restaurant-file", args=[restaurant.pk, att.pk])
+    assert client_for("hal").get(download).status_code == 200  # the haulier on the record reads it
+    assert client_for("hal").post(attach, {"slot": "commitment", "files": [scan]}).status_code == 403
+    assert client_for("ada").get(download).status_code == 404  # an authority does not reach restaurants
