@@ -173,6 +173,19 @@ def closed_site(w) -> None:
     w.sites["a1_estate"] = org.site_close(site=w.sites["a1_estate"], by=None)
 
 
+def closed_spare_authority(w) -> None:
+    from fenlei.org import services as org
+
+    spare_authority(w)
+    w.spare_authority = org.authority_close(authority=w.spare_authority, by=None)
+
+
+def closed_hauler(w) -> None:
+    from fenlei.org import services as org
+
+    w.hauler = org.hauler_close(hauler=w.hauler, by=None)
+
+
 def spare_authority(w) -> None:
     """An authority overseeing no site (so it may be closed), not ada's."""
     from fenlei.org import services as org
@@ -473,6 +486,22 @@ HTML_CASES: list[Case] = [
         data=close_body,
         setup=spare_authority,
     ),
+    Case(
+        "org:authority-reopen",
+        allow(AUTHORITY_OTHER_KEEP, alice=200),
+        "closed 区城管局",
+        lambda w: [w.spare_authority.pk],
+        setup=closed_spare_authority,
+    ),
+    Case(
+        "org:authority-reopen",
+        allow(AUTHORITY_OTHER_KEEP, alice=302),
+        "closed 区城管局",
+        lambda w: [w.spare_authority.pk],
+        method="post",
+        data=lambda w: {"note": "matrix"},
+        setup=closed_spare_authority,
+    ),
     # org: hauliers
     Case("org:hauler-list", SIGNED_IN),
     Case("org:hauler-add", row(403, alice=200)),
@@ -502,6 +531,22 @@ HTML_CASES: list[Case] = [
         lambda w: [w.hauler.pk],
         method="post",
         data=close_body,
+    ),
+    Case(
+        "org:hauler-reopen",
+        allow(HAULER_OWN_KEEP, alice=200),
+        "closed 绿洁环卫",
+        lambda w: [w.hauler.pk],
+        setup=closed_hauler,
+    ),
+    Case(
+        "org:hauler-reopen",
+        allow(HAULER_OWN_KEEP, alice=302),
+        "closed 绿洁环卫",
+        lambda w: [w.hauler.pk],
+        method="post",
+        data=lambda w: {"note": "matrix"},
+        setup=closed_hauler,
     ),
     # accounts: one's own pages
     Case("accounts:login", row(302, anon=200)),
@@ -819,6 +864,15 @@ API_CASES: list[Case] = [
         data=lambda w: {"note": "matrix"},
         setup=spare_authority,
     ),
+    api(
+        "org-api:authority-reopen",
+        _api(allow(AUTHORITY_OTHER_KEEP, alice=200)),
+        "closed 区城管局",
+        lambda w: [w.spare_authority.pk],
+        method="post",
+        data=lambda w: {"note": "matrix"},
+        setup=closed_spare_authority,
+    ),
     # org: hauliers (a hauler changes its own contact fields)
     api("org-api:hauler-list", API_SIGNED_IN),
     api(
@@ -854,6 +908,15 @@ API_CASES: list[Case] = [
         lambda w: [w.hauler.pk],
         method="post",
         data=lambda w: {"note": "matrix"},
+    ),
+    api(
+        "org-api:hauler-reopen",
+        _api(allow(HAULER_OWN_KEEP, alice=200)),
+        "closed 绿洁环卫",
+        lambda w: [w.hauler.pk],
+        method="post",
+        data=lambda w: {"note": "matrix"},
+        setup=closed_hauler,
     ),
     # accounts: the caller, users and role assignments (the manage action: only alice)
     api("accounts-me", API_SIGNED_IN),

@@ -74,7 +74,9 @@ class ScopedDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         user, obj = self.request.user, self.object
         ctx["can_change"] = can(user, Action.CHANGE, obj)
-        ctx["can_close"] = can(user, Action.CLOSE, obj) and getattr(obj, "closed_on", None) is None
+        closed = getattr(obj, "closed_on", None) is not None
+        ctx["can_close"] = not closed and can(user, Action.CLOSE, obj)
+        ctx["can_reopen"] = closed and can(user, Action.CLOSE, obj)
         return ctx
 
 

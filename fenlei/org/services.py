@@ -193,6 +193,10 @@ def authority_close(
     return services.close(authority, by=by, on=on, note=note)
 
 
+def authority_reopen(*, authority: Authority, by, note: str = "") -> Authority:
+    return services.reopen(authority, by=by, note=note)
+
+
 def hauler_create(*, hauler: Hauler, by) -> Hauler:
     return services.create(hauler, by=by)
 
@@ -203,3 +207,7 @@ def hauler_update(*, hauler: Hauler, by, data: dict | None = None) -> Hauler:
 
 def hauler_close(*, hauler: Hauler, by, on: datetime.date | None = None, note: str = "") -> Hauler:
     return services.close(hauler, by=by, on=on, note=note)
+
+
+def hauler_reopen(*, hauler: Hauler, by, note: str = "") -> Hauler:
+    return services.reopen(hauler, by=by, note=note)

@@ -32,11 +32,13 @@ urlpatterns = [
     path("authorities/<int:pk>/", views.AuthorityDetailView.as_view(), name="authority-detail"),
     path("authorities/<int:pk>/edit/", views.AuthorityFormView.as_view(), name="authority-edit"),
     path("authorities/<int:pk>/close/", views.AuthorityCloseView.as_view(), name="authority-close"),
+    path("authorities/<int:pk>/reopen/", views.AuthorityReopenView.as_view(), name="authority-reopen"),
     path("authorities/<int:pk>/history/", views.AuthorityHistoryView.as_view(), name="authority-history"),
     path("hauliers/", views.HaulerListView.as_view(), name="hauler-list"),
     path("hauliers/add/", views.HaulerFormView.as_view(), name="hauler-add"),
     path("hauliers/<int:pk>/", views.HaulerDetailView.as_view(), name="hauler-detail"),
     path("hauliers/<int:pk>/edit/", views.HaulerFormView.as_view(), name="hauler-edit"),
     path("hauliers/<int:pk>/close/", views.HaulerCloseView.as_view(), name="hauler-close"),
+    path("hauliers/<int:pk>/reopen/", views.HaulerReopenView.as_view(), name="hauler-reopen"),
     path("hauliers/<int:pk>/history/", views.HaulerHistoryView.as_view(), name="hauler-history"),
 ]

@@ -381,6 +381,12 @@ class AuthorityCloseView(CloseView):
     close_service = staticmethod(services.authority_close)
 
 
+class AuthorityReopenView(ReopenView):
+    model = Authority
+    service_kwarg = "authority"
+    reopen_service = staticmethod(services.authority_reopen)
+
+
 class AuthorityHistoryView(HistoryView):
     model = Authority
 
@@ -411,6 +417,12 @@ class HaulerCloseView(CloseView):
     model = Hauler
     service_kwarg = "hauler"
     close_service = staticmethod(services.hauler_close)
+
+
+class HaulerReopenView(ReopenView):
+    model = Hauler
+    service_kwarg = "hauler"
+    reopen_service = staticmethod(services.hauler_reopen)
 
 
 class HaulerHistoryView(HistoryView):

@@ -40,6 +40,15 @@ from fenlei.org.filtersets import (
 from fenlei.org.models import Area, Authority, Hauler, Site, SiteKind
 
 
+def reopen_response(viewset, service, *, name: str):
+    """Reopen the viewset's object through `service` (a `{name}_reopen` service) and answer its data."""
+    obj = viewset.get_object()
+    body = ReopenSerializer(data=viewset.request.data)
+    body.is_valid(raise_exception=True)
+    obj = service(by=viewset.request.user, note=body.validated_data.get("note", ""), **{name: obj})
+    return Response(viewset.get_serializer(obj).data)
+
+
 def count_of(queryset) -> Coalesce:
     """A correlated `COUNT(*)` of `queryset` (filtered on OuterRef), for an annotation."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
@@ -280,11 +289,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableView
     @extend_schema(summary="Reopen a site", request=ReopenSerializer, responses=SiteSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        site = self.get_object()
-        body = ReopenSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        site = services.site_reopen(site=site, by=request.user, note=body.validated_data.get("note", ""))
-        return Response(self.get_serializer(site).data)
+        return reopen_response(self, services.site_reopen, name="site")
 
 
 # --- site kinds ----------------------------------------------------------------------------------
@@ -349,6 +354,13 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Writabl
         """Close the authority (the sites it oversees must be given to another one first)."""
         return close_response(self, services.authority_close, name="authority")
 
+    @extend_schema(
+        summary="Reopen an industry authority", request=ReopenSerializer, responses=AuthoritySerializer
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return reopen_response(self, services.authority_reopen, name="authority")
+
 
 @extend_schema_view(
     list=extend_schema(summary="List hauliers"),
@@ -395,3 +407,8 @@ class HaulerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WritableVi
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return close_response(self, services.hauler_close, name="hauler")
+
+    @extend_schema(summary="Reopen a hauler", request=ReopenSerializer, responses=HaulerSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return reopen_response(self, services.hauler_reopen, name="hauler")

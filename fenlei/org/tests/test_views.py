@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from fenlei.core.models import AuditEntry, Face
 from fenlei.org import services
-from fenlei.org.models import Area, Site, SiteKind
+from fenlei.org.models import Area, Authority, Site, SiteKind
 
 
 def url(name, *args):
@@ -232,3 +232,27 @@ def test_moves_carry_role_assignments_along(world):
     services.site_update(site=site, by=None, data={"community": world.community_a2})
     mia.refresh_from_db()
     assert mia.area_path == world.community_a2.path
+
+
+def test_a_closed_hauler_and_authority_are_reopened_by_the_office(world, client_for, api_for):
+    hauler = services.hauler_close(hauler=world.hauler, by=None)
+    page = client_for("alice").get(reverse("org:hauler-detail", args=[hauler.pk])).content.decode()
+    assert reverse("org:hauler-reopen", args=[hauler.pk]) in page
+    response = client_for("alice").post(reverse("org:hauler-reopen", args=[hauler.pk]), {"note": "续签"})
+    assert response.status_code == 302
+    hauler.refresh_from_db()
+    assert hauler.closed_on is None
+    entry = AuditEntry.objects.filter(object_id=hauler.pk, content_type__model="hauler").latest("pk")
+    assert (entry.action, entry.face, entry.note) == ("reopen", Face.WEB, "续签")
+    # the hauler's own account sees its page without the button
+    services.hauler_close(hauler=hauler, by=None)
+    page = client_for("hal").get(reverse("org:hauler-detail", args=[hauler.pk])).content.decode()
+    assert reverse("org:hauler-reopen", args=[hauler.pk]) not in page
+    authority = services.authority_create(
+        authority=Authority(name="区城管局", sector="城管", district=world.district), by=None
+    )
+    services.authority_close(authority=authority, by=None)
+    response = api_for("alice").post(
+        reverse("org-api:authority-reopen", args=[authority.pk]), {}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["closed_on"] is None
