@@ -175,6 +175,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FENLEI_MAX_BODY_MB", 20, minimum=1) * 102
 # The largest Excel file an import accepts.
 FENLEI_MAX_IMPORT_MB = env_int("FENLEI_MAX_IMPORT_MB", 50, minimum=1, maximum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Who checks and writes Excel imports: a thread of the web process (embedded default), the request
+# itself, or a separate `fenlei import_worker` process (production with several web processes).
+FENLEI_IMPORT_RUNNER = env_choice("FENLEI_IMPORT_RUNNER", "thread", frozenset({"thread", "inline", "worker"}))
+# Files of at most this many rows are checked and written within the request, whatever the runner.
+FENLEI_IMPORT_INLINE_ROWS = env_int("FENLEI_IMPORT_INLINE_ROWS", 2000, minimum=0, maximum=200_000)
+# Uploaded files of unfinished imports are deleted (and the import cancelled) after this many days.
+FENLEI_IMPORT_KEEP_DAYS = env_int("FENLEI_IMPORT_KEEP_DAYS", 7, minimum=1, maximum=365)
+# An import whose runner on another machine has not reported for this long is marked interrupted.
+FENLEI_IMPORT_STALE_MINUTES = env_int("FENLEI_IMPORT_STALE_MINUTES", 15, minimum=1, maximum=24 * 60)
 
 # --- security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
