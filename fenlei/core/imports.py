@@ -306,7 +306,8 @@ def cancel(*, job: ImportJob, by) -> bool:
         )
         if moved:
             audit.log(job, AuditAction.UPDATE, by=by, changes={"state": [before, S.CANCELLED]})
-            transaction.on_commit(lambda: _remove_files(job))
+    if moved:
+        _remove_files(job)
     return moved
 
 
