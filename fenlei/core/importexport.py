@@ -361,7 +361,7 @@ class Ledger:
         for number, raw in self.read(fileobj):
             plan.rows += 1
             if progress is not None and plan.rows % PROGRESS_EVERY == 0:
-                progress(number - 1, max(self.rows_hint, number - 1))
+                progress(number - 1, self.rows_hint)
             values, row_errors = {}, []
             for column in self.columns:
                 if column.key not in raw:

@@ -291,3 +291,19 @@ def test_thread_runner_checks_and_writes_in_the_background(settings):
     assert Site.objects.filter(name__startswith="后台").count() == 1100
     assert AuditEntry.objects.filter(object_repr__startswith="后台", face=Face.IMPORT).count() == 1100
     assert not imports.upload_path(job).exists() and not imports.progress_path(job).exists()
+
+
+def test_count_rows_with_and_without_a_dimension(tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    plain.write_bytes(workbook([f"x{i}" for i in range(700)]))
+    assert imports.count_rows(plain) == 700
+    streamed = tmp_path / "streamed.xlsx"  # openpyxl's write-only mode (our exports) writes no <dimension>
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("场所")
+    for i in range(701):
+        ws.append(["甲街道", "甲一社区", f"x{i}", "物业小区"])
+    wb.save(streamed)
+    assert imports.count_rows(streamed) == 700
+    garbage = tmp_path / "garbage.xlsx"
+    garbage.write_bytes(b"PK\x03\x04 not really")
+    assert imports.count_rows(garbage) == 0
