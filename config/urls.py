@@ -28,5 +28,12 @@ handler404 = "fenlei.core.views.not_found"
 
 if settings.DEBUG:
     from django.conf.urls.static import static
+    from django.http import Http404
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def _media(request, path, document_root=None):
+        if path.startswith("imports/"):  # uploads waiting to be imported are never served
+            raise Http404
+        return serve(request, path, document_root=document_root)
+
+    urlpatterns += static(settings.MEDIA_URL, view=_media, document_root=settings.MEDIA_ROOT)
