@@ -75,3 +75,11 @@ def api_for(world):
 
 
 __all__ = ["PASSWORD", "PERSONAS"]
+
+
+@pytest.fixture(autouse=True)
+def _imports_inline(settings, tmp_path):
+    """Excel imports run within the request in tests (the background runner has tests of its own), and
+    their uploads go to a directory of the test's own."""
+    settings.FENLEI_IMPORT_RUNNER = "inline"
+    settings.MEDIA_ROOT = tmp_path / "media"

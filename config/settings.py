@@ -183,6 +183,15 @@ FENLEI_MAX_UPLOAD_MB = env_int("FENLEI_MAX_UPLOAD_MB", 10, minimum=1, maximum=20
 FENLEI_MAX_IMAGE_MEGAPIXELS = env_int("FENLEI_MAX_IMAGE_MEGAPIXELS", 50, minimum=1, maximum=200)
 FENLEI_IMAGE_MAX_EDGE = env_int("FENLEI_IMAGE_MAX_EDGE", 4096, minimum=0, maximum=20000)
 FENLEI_MAX_FILES_PER_SLOT = env_int("FENLEI_MAX_FILES_PER_SLOT", 20, minimum=1, maximum=500)
+# Who checks and writes Excel imports: a thread of the web process (embedded default), the request
+# itself, or a separate `fenlei import_worker` process (production with several web processes).
+FENLEI_IMPORT_RUNNER = env_choice("FENLEI_IMPORT_RUNNER", "thread", frozenset({"thread", "inline", "worker"}))
+# Files of at most this many rows are checked and written within the request, whatever the runner.
+FENLEI_IMPORT_INLINE_ROWS = env_int("FENLEI_IMPORT_INLINE_ROWS", 2000, minimum=0, maximum=200_000)
+# Uploaded files of unfinished imports are deleted (and the import cancelled) after this many days.
+FENLEI_IMPORT_KEEP_DAYS = env_int("FENLEI_IMPORT_KEEP_DAYS", 7, minimum=1, maximum=365)
+# An import whose runner on another machine has not reported for this long is marked interrupted.
+FENLEI_IMPORT_STALE_MINUTES = env_int("FENLEI_IMPORT_STALE_MINUTES", 15, minimum=1, maximum=24 * 60)
 
 # --- security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

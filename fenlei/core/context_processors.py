@@ -46,9 +46,22 @@ def _nav(user):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):
         items.append(("users", _("Users"), reverse("accounts:user-list")))
+    if _may_import(user):
+        items.append(("imports", _("My imports"), reverse("core:import-jobs")))
     if can_anywhere(user, Action.AUDIT, AuditEntry):
         items.append(("audit", _("Audit log"), reverse("core:audit-list")))
     return items
+
+
+def _may_import(user) -> bool:
+    """Whether any of the user's roles imports into some ledger (no query: the assignments are cached)."""
+    from fenlei.core.roles import ROLE_ACTIONS
+    from fenlei.core.scoping import _assignments
+
+    if user.is_superuser:
+        return True
+    roles = {a.role for a in _assignments(user)}
+    return any(Action.IMPORT in actions for role in roles for actions in ROLE_ACTIONS.get(role, {}).values())
 
 
 def shell(request):

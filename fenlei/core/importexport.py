@@ -30,6 +30,10 @@ from fenlei.core import audit
 from fenlei.core.models import AuditAction, Face
 
 MAX_ROWS = 200_000
+#: How often (in rows) `plan` and `commit` report their progress.
+PROGRESS_EVERY = 500
+#: progress(done, total): `total` is 0 while it is not known.
+Progress = Callable[[int, int], None]
 
 
 class CellError(Exception):
@@ -314,6 +318,7 @@ class Ledger:
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise ImportFileError(_("The workbook cannot be read ({error}).").format(error=exc)) from None
         ws = wb.worksheets[0]
+        self.rows_hint = max((ws.max_row or 1) - 1, 0)  # from the sheet's dimension: blank rows included
         rows = ws.iter_rows(values_only=True)
         try:
             header_row = next(rows)
@@ -348,13 +353,15 @@ class Ledger:
         wb.close()
 
     # --- validating ----------------------------------------------------------------------------
-    def plan(self, fileobj, user) -> Plan:
+    def plan(self, fileobj, user, *, progress: Progress | None = None) -> Plan:
         ctx = ImportContext(user=user)
         self.prepare(ctx)
         plan = Plan()
         seen: dict = {}
         for number, raw in self.read(fileobj):
             plan.rows += 1
+            if progress is not None and plan.rows % PROGRESS_EVERY == 0:
+                progress(number - 1, self.rows_hint)
             values, row_errors = {}, []
             for column in self.columns:
                 if column.key not in raw:
@@ -392,6 +399,8 @@ class Ledger:
                 continue
             seen[key] = number
             self._check(plan, number, existing, values, raw, ctx)
+        if progress is not None:
+            progress(plan.rows, plan.rows)
         return plan
 
     def natural_key(self, values: dict):
@@ -425,22 +434,32 @@ class Ledger:
             plan.unchanged += 1
 
     # --- writing -------------------------------------------------------------------------------
-    def commit(self, plan: Plan, user) -> dict:
+    def commit(self, plan: Plan, user, *, progress: Progress | None = None) -> dict:
         """Write a valid plan in one transaction, with the audit log in bulk."""
         if not plan.ok:
             raise ValueError("a plan with errors is never written")
         ctx = ImportContext(user=user)
+        total, step = len(plan.creates) + len(plan.updates), PROGRESS_EVERY if progress else MAX_ROWS
         with transaction.atomic(), audit.using_face(Face.IMPORT):
-            created = self.create(plan.creates, ctx) if plan.creates else []
-            audit.log_bulk(created, AuditAction.CREATE, by=user)
+            for start in range(0, len(plan.creates), step):
+                created = self.create(plan.creates[start : start + step], ctx)
+                audit.log_bulk(created, AuditAction.CREATE, by=user)
+                if progress is not None:
+                    progress(start + len(created), total)
             if plan.updates:
                 fields = sorted({f for _obj, changes in plan.updates for f in changes} | {"updated_at"})
                 objs = [obj for obj, _changes in plan.updates]
                 for obj in objs:
                     obj.updated_at = datetime.datetime.now(datetime.UTC)
-                self.model._default_manager.bulk_update(objs, fields, batch_size=1000)
                 changes_by_pk = {obj.pk: changes for obj, changes in plan.updates}
-                audit.log_bulk(objs, AuditAction.UPDATE, by=user, changes_for=lambda o: changes_by_pk[o.pk])
+                for start in range(0, len(objs), step):
+                    chunk = objs[start : start + step]
+                    self.model._default_manager.bulk_update(chunk, fields, batch_size=1000)
+                    audit.log_bulk(
+                        chunk, AuditAction.UPDATE, by=user, changes_for=lambda o: changes_by_pk[o.pk]
+                    )
+                    if progress is not None:
+                        progress(len(plan.creates) + start + len(chunk), total)
         return plan.summary()
 
     # --- export --------------------------------------------------------------------------------

@@ -177,3 +177,107 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.mime_type.startswith("image/")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    VALIDATING = "validating", _("checking")
+    VALIDATED = "validated", _("checked")
+    COMMITTING = "committing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
+#: The legal moves of an import job; `fenlei.core.imports` checks every change of state against it.
+#: A check at commit time that finds problems sends the job back to "checked" with the new report.
+IMPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ImportState.QUEUED: frozenset({ImportState.VALIDATING, ImportState.CANCELLED, ImportState.INTERRUPTED}),
+    ImportState.VALIDATING: frozenset(
+        {ImportState.VALIDATED, ImportState.FAILED, ImportState.CANCELLED, ImportState.INTERRUPTED}
+    ),
+    ImportState.VALIDATED: frozenset({ImportState.COMMITTING, ImportState.CANCELLED}),
+    ImportState.COMMITTING: frozenset(
+        {ImportState.DONE, ImportState.VALIDATED, ImportState.FAILED, ImportState.INTERRUPTED}
+    ),
+    ImportState.INTERRUPTED: frozenset({ImportState.QUEUED, ImportState.COMMITTING, ImportState.CANCELLED}),
+    ImportState.DONE: frozenset(),
+    ImportState.FAILED: frozenset(),
+    ImportState.CANCELLED: frozenset(),
+}
+#: States in which a runner is (or should be) working on the job.
+IMPORT_ACTIVE = frozenset({ImportState.QUEUED, ImportState.VALIDATING, ImportState.COMMITTING})
+
+
+class ImportJob(Model):
+    """One Excel file on its way into a ledger: checked in the background, written when its owner confirms.
+
+    The uploaded file waits under MEDIA_ROOT/imports/ (never served) until the job ends. Only the
+    owner acts on a job; the district office may look at the jobs placed in its area.
+    """
+
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    ledger = models.CharField(_("ledger"), max_length=64)
+    import_url_name = models.CharField(_("import page"), max_length=100)
+    list_url_name = models.CharField(_("list page"), max_length=100)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    preview = models.JSONField(_("changes"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    runner = models.CharField(_("runner"), max_length=120, blank=True)
+    area_path = models.CharField(_("area path"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    scope = Scope(area="area_path", owner="user")
+    audit_exclude = frozenset(
+        {"created_at", "updated_at", "key", "runner", "errors", "preview", "summary", "rows_done", "language"}
+    )
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="core_importjob_user"),
+            models.Index(fields=["state", "created_at"], name="core_importjob_state"),
+            models.Index(fields=["area_path"], opclasses=["varchar_pattern_ops"], name="core_importjob_path"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ImportState.values), name="core_importjob_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:import-job", args=[self.pk])
+
+    @property
+    def active(self) -> bool:
+        return self.state in IMPORT_ACTIVE
+
+    @property
+    def ready(self) -> bool:
+        """Checked without a problem and with something to write: the owner may confirm it."""
+        return (
+            self.state == ImportState.VALIDATED
+            and not self.error_count
+            and bool(self.summary.get("create") or self.summary.get("update"))
+        )

@@ -55,30 +55,48 @@ _KEEP = frozenset({Action.VIEW, Action.ADD, Action.CHANGE, Action.CLOSE, Action.
 
 #: role -> {domain: actions}. A domain is a model label ("org.site"), an app label ("org") or "*".
 #: The most specific key wins.
+#: Import jobs belong to the user who uploaded the file (`Scope.owner`): only that user acts on one. The
+#: district office may look at the jobs placed in its area; no other role reaches another user's job.
+_JOBS = "core.importjob"
+_NONE: frozenset[str] = frozenset()
+
 ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
-    Role.DISTRICT_ADMIN: {"*": _ALL},
-    Role.DISTRICT_LEADER: {"*": _READ},
-    Role.STREET_ADMIN: {"*": _KEEP, "org.authority": _READ, "org.hauler": _READ, "taxonomy": _READ},
+    Role.DISTRICT_ADMIN: {"*": _ALL, _JOBS: frozenset({Action.VIEW})},
+    Role.DISTRICT_LEADER: {"*": _READ, _JOBS: _NONE},
+    Role.STREET_ADMIN: {
+        "*": _KEEP,
+        "org.authority": _READ,
+        "org.hauler": _READ,
+        "taxonomy": _READ,
+        _JOBS: _NONE,
+    },
     Role.COMMUNITY_ADMIN: {
         "*": _KEEP,
         "org.area": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
         "org.authority": _READ,
         "org.hauler": _READ,
         "taxonomy": _READ,
+        _JOBS: _NONE,
     },
     Role.AUTHORITY: {
         "*": _READ,
         "org.authority": frozenset({Action.VIEW}),
         # an authority keeps the sorting ledger of the institutions it answers for
         "units.institutionrecord": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
+        _JOBS: _NONE,
     },
-    Role.INSPECTOR: {"*": frozenset({Action.VIEW})},
-    Role.HAULER: {"*": frozenset({Action.VIEW}), "org.hauler": frozenset({Action.VIEW, Action.CHANGE})},
+    Role.INSPECTOR: {"*": frozenset({Action.VIEW}), _JOBS: _NONE},
+    Role.HAULER: {
+        "*": frozenset({Action.VIEW}),
+        "org.hauler": frozenset({Action.VIEW, Action.CHANGE}),
+        _JOBS: _NONE,
+    },
     Role.SITE_MANAGER: {
         "*": frozenset({Action.VIEW}),
         "org.site": frozenset({Action.VIEW, Action.CHANGE}),
         # a unit keeps its own record (an institution's status, a restaurant's contract and commitment)
         "units": frozenset({Action.VIEW, Action.CHANGE}),
+        _JOBS: _NONE,
     },
 }
 

@@ -38,6 +38,9 @@ class Scope:
     #: Rows placed at an area above the assignment (an authority or hauler registered with the
     #: district) are *viewable* from the streets and communities below it.
     visible_from_below: bool = False
+    #: The field naming the user a row belongs to (an import job): that user may take every action on
+    #: it, whatever their roles; others reach it through their roles like any other row.
+    owner: str | None = None
 
     def field_for(self, kind: str) -> str | None:
         return getattr(self, kind)
@@ -107,7 +110,7 @@ def scope_q(user, action: str, model: type[models.Model]) -> Q | None:
     if spec is None:
         raise TypeError(f"{model.__name__} declares no scope and cannot be read through for_user()")
     label = model._meta.label_lower
-    combined: Q | None = None
+    combined: Q | None = Q(**{spec.owner: user.pk}) if spec.owner else None
     for assignment in _assignments(user):
         if not role_allows(assignment.role, action, label):
             continue

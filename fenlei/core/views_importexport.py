@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,25 +77,10 @@ class TemplateDownloadView(LedgerMixin, View):
         )
 
 
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-
-
-def _upload_dir() -> Path:
-    """Where checked files wait for their commit; files left unconfirmed for a day are removed."""
-    import time
-
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for old in path.glob("*.xlsx"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-    return path
-
-
 class ImportView(LedgerMixin, View):
-    """Upload → dry run (every problem listed) → commit, the last step re-checking the whole file."""
+    """Upload a file: it becomes an import job (checked at once when small, else in the background) and the
+    user follows it on the job's page (`fenlei.core.views_imports`), where every problem is listed and a
+    valid file is confirmed."""
 
     template_name = "core/import.html"
 
@@ -111,11 +92,19 @@ class ImportView(LedgerMixin, View):
     def context(self, **extra):
         from django.urls import reverse
 
+        from fenlei.core.imports import ledger_key
+        from fenlei.core.models import ImportJob
+
+        user = self.request.user
+        recent = for_user(user, Action.VIEW, ImportJob).filter(
+            user=user, ledger=ledger_key(self.ledger_class)
+        )[:5]
         return {
             "title": self.title,
             "help": IMPORT_HELP,
             "ledger": self.ledger,
             "list_url": reverse(self.list_url_name),
+            "recent_jobs": recent,
             **extra,
         }
 
@@ -123,47 +112,21 @@ class ImportView(LedgerMixin, View):
         return render(request, self.template_name, self.context())
 
     def post(self, request):
-        token = request.POST.get("token", "")
-        if token:
-            return self.commit(request, token)
+        from fenlei.core import imports
+
         upload = request.FILES.get("file")
         if upload is None:
             return render(
                 request, self.template_name, self.context(file_error=_("Choose a file.")), status=400
             )
         try:
-            plan = self.ledger.plan(upload, request.user)
+            job = imports.start(
+                user=request.user,
+                ledger_class=self.ledger_class,
+                upload=upload,
+                import_url_name=request.resolver_match.view_name,
+                list_url_name=self.list_url_name,
+            )
         except ImportFileError as exc:
             return render(request, self.template_name, self.context(file_error=str(exc)), status=400)
-        token = ""
-        if plan.ok and (plan.creates or plan.updates):
-            token = uuid.uuid4().hex
-            upload.seek(0)
-            with open(_upload_dir() / f"{token}.xlsx", "wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            request.session[f"import-{token}"] = request.user.pk
-        return render(
-            request, self.template_name, self.context(plan=plan, token=token), status=200 if plan.ok else 400
-        )
-
-    def commit(self, request, token: str):
-        if not token.isalnum() or request.session.pop(f"import-{token}", None) != request.user.pk:
-            raise Http404
-        path = _upload_dir() / f"{token}.xlsx"
-        if not path.exists():
-            raise Http404
-        try:
-            with open(path, "rb") as fh:
-                plan = self.ledger.plan(fh, request.user)
-            if not plan.ok:
-                return render(request, self.template_name, self.context(plan=plan), status=400)
-            summary = self.ledger.commit(plan, request.user)
-        finally:
-            path.unlink(missing_ok=True)
-        from django.contrib import messages
-
-        messages.success(
-            request, _("Imported: {create} added, {update} changed, {unchanged} unchanged.").format(**summary)
-        )
-        return redirect(self.list_url_name)
+        return redirect(job.get_absolute_url())

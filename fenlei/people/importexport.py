@@ -359,9 +359,9 @@ class VolunteerLedger(PeopleLedger):
     def export_queryset(self, queryset):
         return selectors.with_hours(super().export_queryset(queryset))
 
-    def commit(self, plan, user) -> dict:
+    def commit(self, plan, user, **kwargs) -> dict:
         with transaction.atomic():
-            summary = super().commit(plan, user)
+            summary = super().commit(plan, user, **kwargs)
             from fenlei.core.audit import using_face
             from fenlei.core.models import Face
 

@@ -186,3 +186,6 @@ class RestaurantLedger(UnitLedger):
 
     def export_queryset(self, queryset):
         return super().export_queryset(queryset).select_related("hauler")
+
+
+LEDGERS = {"institutions": InstitutionLedger, "restaurants": RestaurantLedger}

@@ -6,7 +6,7 @@ import openpyxl
 from fenlei.core.models import AuditEntry, Face
 from fenlei.people.importexport import VolunteerLedger
 from fenlei.people.models import Volunteer
-from tests.browser.conftest import login
+from tests.browser.conftest import in_chinese, login
 
 
 def _sheet(path, rows):
@@ -33,6 +33,9 @@ def test_import_with_an_error_then_fixed(browser_world, page, tmp_path):
     assert cells[0] == "3" and cells[1] == "加入日期" and cells[2] == "去年"
     assert not Volunteer.objects.exists()
 
+    assert page.locator("#import-commit").count() == 0
+    with page.expect_navigation():
+        page.click("text=" + in_chinese("Upload a corrected file"))
     bad["加入日期"] = "2025年6月30日"
     page.set_input_files("input[name=file]", _sheet(tmp_path / "fixed.xlsx", [good, bad]))
     with page.expect_navigation():

@@ -49,6 +49,7 @@ def _start(extra_env):
     [
         ("DEBUG", "perhaps", "DEBUG='perhaps' is not a boolean"),
         ("FENLEI_NAMING", "paris", "FENLEI_NAMING='paris' is not one of"),
+        ("FENLEI_IMPORT_RUNNER", "celery", "FENLEI_IMPORT_RUNNER='celery' is not one of"),
         ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL must point at PostgreSQL"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 50 characters"),
     ],

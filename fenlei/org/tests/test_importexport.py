@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from fenlei.core.importexport import CellError, ImportFileError, parse_date, parse_int
-from fenlei.core.models import AuditEntry, Face
+from fenlei.core.models import AuditEntry, Face, ImportJob, ImportState
 from fenlei.org.importexport import SiteLedger
 from fenlei.org.models import Site
 
@@ -165,17 +165,36 @@ def test_parsers():
 
 def test_web_import_dry_run_then_commit(world, client_for):
     c = client_for("cora")
-    r = c.post(reverse("org:site-import"), {"file": workbook([row(), row(name="坏", population="x")])})
-    assert r.status_code == 400 and "import-errors" in r.content.decode()
+    r = c.post(
+        reverse("org:site-import"), {"file": workbook([row(), row(name="坏", population="x")])}, follow=True
+    )
+    assert r.status_code == 200 and "import-errors" in r.content.decode()
+    assert r.context["job"].error_count == 1 and not r.context["job"].ready
     assert not Site.objects.filter(name="新苑").exists()
     r = c.post(reverse("org:site-import"), {"file": workbook([row()])})
-    assert r.status_code == 200
-    token = r.context["token"]
-    assert token and not Site.objects.filter(name="新苑").exists()
-    assert client_for("sam").post(reverse("org:site-import"), {"token": token}).status_code == 404
-    r = c.post(reverse("org:site-import"), {"token": token})
     assert r.status_code == 302
+    job = ImportJob.objects.get(pk=r.url.rstrip("/").rsplit("/", 1)[1])
+    assert job.ready and job.user == world.cora and not Site.objects.filter(name="新苑").exists()
+    assert 'id="import-commit"' in c.get(r.url).content.decode()
+    confirm = reverse("core:import-job-confirm", args=[job.pk])
+    assert client_for("sam").post(confirm).status_code == 404  # another user's job is out of sight
+    r = c.post(confirm)
+    assert r.status_code == 302 and r.url == reverse("org:site-list")
     assert AuditEntry.objects.filter(object_repr="新苑", face=Face.IMPORT).exists()
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE and job.summary["create"] == 1
+    r = c.post(confirm)  # a second click writes nothing more
+    assert r.status_code == 302 and Site.objects.filter(name="新苑").count() == 1
+
+
+def test_web_import_refuses_what_is_not_a_workbook(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client_for("cora").post(
+        reverse("org:site-import"), {"file": SimpleUploadedFile("sites.csv", b"name,kind\n")}
+    )
+    assert r.status_code == 400 and "xlsx" in r.context["file_error"]
+    assert not ImportJob.objects.exists()
 
 
 def test_web_export_is_scoped_and_filtered(world, client_for):

@@ -94,14 +94,14 @@ def test_volunteers_import_all_or_nothing(world, client_for):
     c = client_for("cora")
     upload = sheet(ledger, rows)
     upload.name = "volunteers.xlsx"
-    r = c.post(reverse("people:volunteer-import"), {"file": upload})
-    assert r.status_code == 400 and not Volunteer.objects.exists()
+    r = c.post(reverse("people:volunteer-import"), {"file": upload}, follow=True)
+    assert r.context["job"].error_count == 2 and not Volunteer.objects.exists()
     fixed = sheet(ledger, rows[:1] + [{**rows[1], "类型": "building_head"}])
     fixed.name = "volunteers.xlsx"
-    r = c.post(reverse("people:volunteer-import"), {"file": fixed})
-    assert r.status_code == 200 and r.context["token"]
-    r = c.post(reverse("people:volunteer-import"), {"token": r.context["token"]})
-    assert r.status_code == 302
+    r = c.post(reverse("people:volunteer-import"), {"file": fixed}, follow=True)
+    assert r.status_code == 200 and r.context["job"].ready
+    r = c.post(reverse("core:import-job-confirm", args=[r.context["job"].pk]))
+    assert r.status_code == 302 and r.url == reverse("people:volunteer-list")
     chen = Volunteer.objects.get(name="陈静")
     assert (chen.phone, chen.id_number, chen.site) == (
         "13600001234",

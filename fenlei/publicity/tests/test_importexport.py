@@ -182,5 +182,7 @@ def test_export_and_template_pages(world, client_for, activities):
     r = client.get(reverse("publicity:activity-import-template"))
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content)))
     assert [c.value for c in wb.worksheets[0][1]] == ActivityLedger().headers()
-    r = client.post(reverse("publicity:activity-import"), {"file": _sheet([_row(活动形式="游行")])})
-    assert r.status_code == 400 and "游行" in r.content.decode()
+    r = client.post(
+        reverse("publicity:activity-import"), {"file": _sheet([_row(活动形式="游行")])}, follow=True
+    )
+    assert r.context["job"].error_count == 1 and "游行" in r.content.decode()

@@ -6,6 +6,7 @@ import io
 import os
 
 import openpyxl
+from django.urls import reverse
 from django.utils import translation
 
 from fenlei.core.models import AuditEntry, Face
@@ -133,3 +134,20 @@ def test_an_institution_sheet_needs_the_person_responsible(world):
     assert [(e.row, e.column, e.reason) for e in plan.errors] == [
         (2, "分类工作负责人", "This cell is required.")
     ]
+
+
+def test_the_import_page_checks_then_writes_on_confirmation(world, client_for):
+    ledger = InstitutionLedger()
+    row = {"街道": "甲街道", "社区": "甲一社区", "单位名称": "甲一小学", "分类工作状态": "示范单位"}
+    c = client_for("sam")
+    upload = sheet(ledger, [row])
+    upload.name = "公共机构.xlsx"
+    r = c.post(reverse("units:institution-import"), {"file": upload}, follow=True)
+    assert r.context["job"].error_count == 1 and not InstitutionRecord.objects.exists()
+    upload = sheet(ledger, [{**row, "分类工作负责人": "周校长"}])
+    upload.name = "公共机构.xlsx"
+    r = c.post(reverse("units:institution-import"), {"file": upload}, follow=True)
+    assert r.context["job"].ready
+    r = c.post(reverse("core:import-job-confirm", args=[r.context["job"].pk]))
+    assert r.status_code == 302 and r.url == reverse("units:institution-list")
+    assert InstitutionRecord.objects.get(site=world.sites["a1_school"]).sorting_status == "model"

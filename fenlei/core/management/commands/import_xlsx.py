@@ -2,27 +2,11 @@
 
 import json
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from fenlei.core.importexport import ImportFileError
-
-
-def ledgers() -> dict:
-    """Every app's ledgers, from its importexport module's LEDGERS."""
-    import importlib
-
-    found = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fenlei."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.importexport")
-        except ModuleNotFoundError:
-            continue
-        found.update(getattr(module, "LEDGERS", {}))
-    return found
+from fenlei.core.imports import ledgers
 
 
 class Command(BaseCommand):
