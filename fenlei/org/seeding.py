@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -691,6 +692,77 @@ def _write(model, objs: list, progress: Progress | None) -> int:
         if progress:
             progress.advance(len(batch) * (1 if model is None else 2))
     return written
+
+
+# --- for the ledgers' seeders ---------------------------------------------------------------------
+
+
+@dataclass
+class Places:
+    """The areas a list of seeded sites lies in, in path order, each with its parent at hand."""
+
+    communities: list[Area]
+    streets: list[Area]
+    districts: list[Area]
+    #: every area of the world by pk
+    areas: dict[int, Area]
+
+    def community(self, site: Site) -> Area:
+        return self.areas[site.community_id]
+
+
+def places(sites: Sequence[Site]) -> Places:
+    """The communities, streets and districts of `sites` (saved), read in one query; each area's
+    `parent` is the object of this set, so walking up the tree costs nothing more."""
+    root = sites[0].area_path[: PATH_SEGMENT + 1]
+    areas = list(Area.objects.filter(path__startswith=root).order_by("path"))
+    by_pk = {a.pk: a for a in areas}
+    for area in areas:
+        if area.parent_id is not None and area.parent_id in by_pk:
+            area.parent = by_pk[area.parent_id]
+    used = {s.community_id for s in sites}
+    communities = [a for a in areas if a.pk in used]
+    streets = list({c.parent_id: c.parent for c in communities}.values())
+    districts = list({s.parent_id: s.parent for s in streets}.values())
+    return Places(communities, streets, districts, by_pk)
+
+
+def first_district(sites: Sequence[Site]) -> list[Site]:
+    """The sites of the world's first district: all of them when the world is one district. The
+    people and publicity seeders fill a city's first district only (see docs/operations.md)."""
+    if not sites:
+        return []
+    root_path = sites[0].area_path[: PATH_SEGMENT + 1]
+    root = Area.objects.only("kind").get(path=root_path)
+    if root.kind != AreaKind.CITY:
+        return list(sites)
+    first = min(s.area_path[: 2 * (PATH_SEGMENT + 1)] for s in sites)
+    return [s for s in sites if s.area_path.startswith(first)]
+
+
+def near(area: Area, rng: random.Random, spread: float = 0.004) -> tuple[Decimal | None, Decimal | None]:
+    """Coordinates a little way from `area`'s own (None where the area has none)."""
+    if area.latitude is None or area.longitude is None:
+        return None, None
+    return (
+        _coord(float(area.latitude) + rng.uniform(-spread, spread)),
+        _coord(float(area.longitude) + rng.uniform(-spread, spread) * 1.2),
+    )
+
+
+def short_name(area: Area) -> str:
+    """An area's name without its kind (丰苑区 → 丰苑, 柳桥街道 → 柳桥, 凤潭社区 → 凤潭)."""
+    for suffix in ("街道", "社区", "区", "镇", "乡", "村", "市"):
+        if area.name.endswith(suffix) and len(area.name) > len(suffix):
+            return area.name[: -len(suffix)]
+    return area.name
+
+
+def lagging(area: Area) -> bool:
+    """Whether the demo leaves this community behind with some of its ledgers (about one in ten):
+    no volunteers, party members linked to households or publicity activities, so the freshness
+    page has units to list. Fixed by the area's path, the same in every seeder."""
+    return zlib.crc32(area.path.encode()) % 10 == 0
 
 
 def ledger_seeders() -> list[tuple[str, str, Callable]]:
