@@ -2,6 +2,7 @@
 
 Drop-off points and containers at the residential sites: most sites are equipped as the capacity
 check asks; about one in eight is short of bins or points, so the check has something to find.
+Every fixed-time point has its supervisor (the people seeder lists them in the supervisors' ledger).
 Bin rooms at the estates and village groups; per street a perishable-waste transfer point, a
 renovation/bulky-waste storage point, a recyclable and a hazardous-waste collection point (and such
 points in some communities); a sorting centre and a handful of treatment plants per district;
@@ -38,7 +39,7 @@ from fenlei.facilities.models import (
 )
 from fenlei.org.choices import AreaKind
 from fenlei.org.models import Hauler
-from fenlei.org.seeding import Places, near, places, short_name
+from fenlei.org.seeding import PersonNames, Places, near, places, short_name
 from fenlei.taxonomy import naming
 from fenlei.taxonomy.choices import MajorCode
 from fenlei.taxonomy.models import Category
@@ -87,7 +88,6 @@ def _points_and_containers(sites, rng: random.Random, write, categories, streams
             )
             points.append(point)
             planned.append((point, site, short))
-    written = write(DropOffPoint, points)
     containers: list[Container] = []
     by_site: dict[int, list[DropOffPoint]] = {}
     for point, site, _short in planned:
@@ -112,8 +112,27 @@ def _points_and_containers(sites, rng: random.Random, write, categories, streams
             for point in site_points:
                 if per_point:
                     containers.append(_container(site, point, categories[stream.category], 240, per_point))
-    written += write(Container, containers)
+    _supervise(points, rng)
+    written = write(DropOffPoint, points)
+    written += write(Container, containers)  # the points have their pks now
     return written
+
+
+def _supervise(points: list[DropOffPoint], rng: random.Random) -> None:
+    """A supervisor for every fixed-time point, now and then one person for two points of a site
+    (the people seeder enters them in the supervisors' ledger)."""
+    names = PersonNames(rng)
+    taken: dict[int, set[str]] = {}
+    previous = None
+    for point in points:
+        if point.kind != DropOffKind.SCHEDULED:
+            continue
+        if previous is not None and previous.site_id == point.site_id and rng.random() < 0.1:
+            point.supervisor, point.supervisor_phone = previous.supervisor, previous.supervisor_phone
+        else:
+            point.supervisor = names.unique(taken.setdefault(point.area_id, set()))
+            point.supervisor_phone = names.phone()
+        previous = point
 
 
 def _container(site, point, category, volume, count) -> Container:

@@ -694,6 +694,58 @@ def _write(model, objs: list, progress: Progress | None) -> int:
     return written
 
 
+# --- people for the ledgers ---------------------------------------------------------------------
+
+#: Surnames, the most common ones repeated so that they come up about as often as they do.
+_FAMILY_NAMES = (
+    "王" * 8
+    + "李" * 8
+    + "张" * 7
+    + "刘" * 6
+    + "陈" * 5
+    + "杨" * 3
+    + "黄" * 2
+    + "赵" * 2
+    + "吴" * 2
+    + "周" * 2
+    + "徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜"
+    "范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+)
+#: First and second characters of two-character given names, and single-character names.
+_GIVEN_FIRST = "建志国海晓春秀玉桂丽金文永红小俊雪慧佳子思雨欣梓浩宇家明立新美淑凤德光振伟嘉婉雅"
+_GIVEN_SECOND = "华平明英芳军强兰红霞敏杰涛峰辉静丽娟勇琴燕斌刚波涵轩怡萱宇泽然琳婷鹏飞龙云洁梅林"
+_GIVEN_SINGLE = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚英华玉兰红斌辉鹏宇浩凯晨欣怡婷雪梅燕丹萍琳颖佳俊"
+
+
+class PersonNames:
+    """Chinese full names and fake phone numbers for the people in the ledgers (supervisors,
+    volunteers, group members …), from one random generator. Every number starts with 100, a range
+    no Chinese mobile number uses, so no demo number reaches a real person."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def name(self) -> str:
+        rng = self.rng
+        if rng.random() < 0.25:
+            given = rng.choice(_GIVEN_SINGLE)
+        else:
+            given = rng.choice(_GIVEN_FIRST) + rng.choice(_GIVEN_SECOND)
+        return rng.choice(_FAMILY_NAMES) + given
+
+    def unique(self, taken: set[str]) -> str:
+        """A name not in `taken` (added to it)."""
+        while True:
+            name = self.name()
+            if name not in taken:
+                taken.add(name)
+                return name
+
+    def phone(self) -> str:
+        """An 11-digit number in the 100 range: shaped like a mobile number, reaching nobody."""
+        return f"100{self.rng.randrange(10**8):08d}"
+
+
 # --- for the ledgers' seeders ---------------------------------------------------------------------
 
 

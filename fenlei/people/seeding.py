@@ -5,15 +5,15 @@ city: of its first district).
   members with the posts such groups list;
 - volunteers of every kind in the communities, most of them at a residential site, with a year of
   service records; party members linked to the households of the estates and village groups;
-- the supervisors on duty at the fixed-time points (their name and phone also go onto the point),
-  and a roving supervisor in some communities;
+- the supervisors on duty at the fixed-time points (the one the facilities seeder put on each point,
+  a second one for the evening at some), and a roving supervisor in some communities;
 - a kitchen-waste collection group per street (two in some);
 - the four-party linkage of most estates, its community contact the community's 居委会主任;
 - participating households of every residential site at the end of each of the last four quarters,
   never more than the registered households, slowly rising.
 
-Names are drawn from the surname and given-name lists below; every phone number starts with 100, a
-range no Chinese mobile number uses, so no demo number reaches a real person. About one community
+Names and phone numbers come from `fenlei.org.seeding.PersonNames`: every number starts with 100,
+a range no Chinese mobile number uses, so no demo number reaches a real person. About one community
 in ten is behind (`fenlei.org.seeding.lagging`): it has no volunteers and no party members linked to
 households. Deterministic for a given random generator and day.
 """
@@ -27,12 +27,10 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from fenlei.core import audit
-from fenlei.core.models import AuditAction
 from fenlei.facilities.choices import DropOffKind
 from fenlei.facilities.models import DropOffPoint
 from fenlei.org.choices import AreaKind
-from fenlei.org.seeding import Places, first_district, lagging, places, short_name
+from fenlei.org.seeding import PersonNames, Places, first_district, lagging, places, short_name
 from fenlei.people.choices import GroupPost, VolunteerKind
 from fenlei.people.models import (
     FourPartyLinkage,
@@ -45,56 +43,6 @@ from fenlei.people.models import (
     Supervisor,
     Volunteer,
 )
-
-# --- names and phone numbers --------------------------------------------------------------------
-
-#: Surnames, the most common ones repeated so that they come up about as often as they do.
-_SURNAMES = (
-    "王" * 8
-    + "李" * 8
-    + "张" * 7
-    + "刘" * 6
-    + "陈" * 5
-    + "杨" * 3
-    + "黄" * 2
-    + "赵" * 2
-    + "吴" * 2
-    + "周" * 2
-    + "徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜"
-    "范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
-)
-#: First and second characters of two-character given names, and single-character names.
-_GIVEN_FIRST = "建志国海晓春秀玉桂丽金文永红小俊雪慧佳子思雨欣梓浩宇家明立新美淑凤德光振伟嘉婉雅"
-_GIVEN_SECOND = "华平明英芳军强兰红霞敏杰涛峰辉静丽娟勇琴燕斌刚波涵轩怡萱宇泽然琳婷鹏飞龙云洁梅林"
-_GIVEN_SINGLE = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚英华玉兰红斌辉鹏宇浩凯晨欣怡婷雪梅燕丹萍琳颖佳俊"
-
-
-class PersonNames:
-    """Chinese full names and fake phone numbers from one random generator."""
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-
-    def name(self) -> str:
-        rng = self.rng
-        if rng.random() < 0.25:
-            given = rng.choice(_GIVEN_SINGLE)
-        else:
-            given = rng.choice(_GIVEN_FIRST) + rng.choice(_GIVEN_SECOND)
-        return rng.choice(_SURNAMES) + given
-
-    def unique(self, taken: set[str]) -> str:
-        """A name not in `taken` (added to it)."""
-        while True:
-            name = self.name()
-            if name not in taken:
-                taken.add(name)
-                return name
-
-    def phone(self) -> str:
-        """An 11-digit number in the 100 range: shaped like a mobile number, reaching nobody."""
-        return f"100{self.rng.randrange(10**8):08d}"
-
 
 # --- the seeder --------------------------------------------------------------------------------------
 
@@ -125,7 +73,7 @@ def seed_ledgers(*, sites, rng: random.Random, write) -> int:
     written += write(Volunteer, volunteers)
     written += write(ServiceRecord, _service(volunteers, rng, today))
     written += write(PartyMemberLink, _party_links(where, by_community, volunteers, rng, names))
-    written += _supervisors(where, rng, names, write)
+    written += write(Supervisor, _supervisors(where, rng, names))
     written += write(KitchenWasteGroup, _kitchen_groups(where, rng, names))
     written += write(FourPartyLinkage, _four_party(where, sites, directors, rng, names))
     written += write(Participation, _participation(sites, rng, today))
@@ -405,47 +353,42 @@ def _party_links(where: Places, by_community, volunteers, rng, names: PersonName
 # --- supervisors ---------------------------------------------------------------------------------------
 
 
-def _supervisors(where: Places, rng: random.Random, names: PersonNames, write) -> int:
-    """One or two supervisors at every fixed-time point (morning and evening), now and then one
-    person at two points of a site, and a roving supervisor in a third of the communities. The
-    first supervisor of each point also goes onto the point itself (an audited change)."""
+def _supervisors(where: Places, rng: random.Random, names: PersonNames) -> list[Supervisor]:
+    """The supervisors of the fixed-time points (the facilities seeder put one on each point), a
+    second one for the evening at some, and a roving supervisor in a third of the communities."""
     in_world = Q()
     for district in where.districts:
         in_world |= Q(area_path__startswith=district.path)
     points = list(
-        DropOffPoint.objects.filter(in_world, kind=DropOffKind.SCHEDULED, supervisor="")
+        DropOffPoint.objects.filter(in_world, kind=DropOffKind.SCHEDULED)
+        .exclude(supervisor="")
         .order_by("area_path", "pk")
-        .only(
-            "pk", "name", "area_id", "site_id", "area_path", "opening_hours", "supervisor", "supervisor_phone"
+        .values_list(
+            "pk", "area_id", "site_id", "area_path", "opening_hours", "supervisor", "supervisor_phone"
         )
     )
     rows: list[Supervisor] = []
     taken: dict[int, set[str]] = {}
-    previous = None
-    for point in points:
-        names_here = taken.setdefault(point.area_id, set())
-        hours = point.opening_hours or "07:00-09:00, 18:00-20:00"
-        if previous is not None and previous.site_id == point.site_id and rng.random() < 0.1:
-            first = (previous.name, previous.phone)  # the same person looks after the next point too
-        else:
-            first = (names.unique(names_here), names.phone())
-        if rng.random() < 0.3 and "," in hours:
+    for _pk, area_id, _site, _path, _hours, name, _phone in points:
+        taken.setdefault(area_id, set()).add(name)
+    for point_id, area_id, site_id, area_path, hours, name, phone in points:
+        hours = hours or "07:00-09:00, 18:00-20:00"
+        on_duty = [(name, phone, hours)]
+        if "," in hours and rng.random() < 0.3:
             morning, evening = (h.strip() for h in hours.split(",", 1))
-            on_duty = [(first, morning), ((names.unique(names_here), names.phone()), evening)]
-        else:
-            on_duty = [(first, hours)]
-        for (name, phone), duty in on_duty:
-            previous = Supervisor(
-                area_id=point.area_id,
-                site_id=point.site_id,
-                area_path=point.area_path,
-                point=point,
-                name=name,
-                phone=phone,
-                duty_hours=duty,
+            on_duty = [(name, phone, morning), (names.unique(taken[area_id]), names.phone(), evening)]
+        for who, number, duty in on_duty:
+            rows.append(
+                Supervisor(
+                    area_id=area_id,
+                    site_id=site_id,
+                    area_path=area_path,
+                    point_id=point_id,
+                    name=who,
+                    phone=number,
+                    duty_hours=duty,
+                )
             )
-            rows.append(previous)
-        point.supervisor, point.supervisor_phone = first
     for community in where.communities:
         if rng.random() < 0.33:
             rows.append(
@@ -457,22 +400,7 @@ def _supervisors(where: Places, rng: random.Random, names: PersonNames, write) -
                     duty_hours="07:00-09:00, 18:00-20:00",
                 )
             )
-    written = write(Supervisor, rows)
-    now = timezone.now()
-    for point in points:
-        point.updated_at = now
-    DropOffPoint.objects.bulk_update(points, ["supervisor", "supervisor_phone", "updated_at"], batch_size=500)
-    audit.log_bulk(
-        points,
-        AuditAction.UPDATE,
-        by=None,
-        changes_for=lambda p: {
-            "supervisor": ["", p.supervisor],
-            "supervisor_phone": ["", p.supervisor_phone],
-        },
-        face=audit.current_face(),
-    )
-    return written + len(points)
+    return rows
 
 
 # --- kitchen-waste groups, four-party linkage, participation ---------------------------------------------
