@@ -7,7 +7,8 @@ Bin rooms at the estates and village groups; per street a perishable-waste trans
 renovation/bulky-waste storage point, a recyclable and a hazardous-waste collection point (and such
 points in some communities); a sorting centre and a handful of treatment plants per district;
 the hauliers' vehicles (counted per household from Shanghai's 2024 fleet, see DOMAIN.md); planned
-purchases of the district and its streets. Deterministic for a given random generator and day.
+purchases of the district, its streets and some communities. Deterministic for a given random
+generator and day.
 """
 
 from __future__ import annotations
@@ -403,8 +404,8 @@ _OTHER_PURCHASES = (
 
 
 def _purchases(where: Places, rng: random.Random, categories, today: datetime.date) -> list[PurchasePlan]:
-    """Two to four planned purchases per street and a few per district, from a year back to half a
-    year ahead; the status follows the date (past plans delivered or deployed, future ones planned)."""
+    """Two to four planned purchases per street, a few per district and one in a quarter of the
+    communities, from a year back to half a year ahead; the status follows the date (past plans delivered or deployed, future ones planned)."""
     rows = []
 
     def plan(area) -> PurchasePlan:
@@ -441,4 +442,7 @@ def _purchases(where: Places, rng: random.Random, categories, today: datetime.da
         rows += [plan(district) for _i in range(rng.randint(3, 5))]
     for street in where.streets:
         rows += [plan(street) for _i in range(rng.randint(2, 4))]
+    for community in where.communities:
+        if rng.random() < 0.25:  # a community that asked for bins or a bin room of its own
+            rows.append(plan(community))
     return rows
