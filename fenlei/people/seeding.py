@@ -188,12 +188,16 @@ def _leading_groups(
     for street in where.streets:
         stem = short_name(street)
         is_street = street.kind == AreaKind.STREET
+        posts = _STREET_POSTS
+        if not is_street:  # a town (镇) or a township (乡)
+            word = "乡" if street.kind == AreaKind.TOWNSHIP else "镇"
+            posts = tuple(tuple(t.replace("镇", word) for t in titles) for titles in _TOWN_POSTS)
         group(
             street,
             f"{street.name}垃圾分类工作领导小组",
-            _STREET_POSTS if is_street else _TOWN_POSTS,
+            posts,
             datetime.date(2019, rng.randint(6, 12), rng.randint(1, 28)),
-            f"{stem}{'街发' if is_street else '镇委'}〔2019〕{rng.randint(20, 120)}号",
+            f"{stem}{'街发' if is_street else posts[0][0][0] + '委'}〔2019〕{rng.randint(20, 120)}号",
             rng.randint(4, 7),
         )
     for community in where.communities:
@@ -306,7 +310,7 @@ def _service(volunteers: list[Volunteer], rng: random.Random, today) -> list[Ser
 
 def _party_links(where: Places, by_community, volunteers, rng, names: PersonNames) -> list[PartyMemberLink]:
     """Party members linked to the households of each residential site: one per ~300 households (one
-    or two in a village group), most of them the community's party-member volunteers."""
+    or two in a village group): the community's party members among its volunteers first, then others."""
     party = {}
     for v in volunteers:
         if v.kind in _PARTY_KINDS and v.closed_on is None:
