@@ -157,6 +157,11 @@ _NATURAL = {
 }
 
 
+#: Fields made from database ids: the same in a fresh database, but PostgreSQL does not hand out a
+#: rolled-back id again (the units seeder numbers restaurants' contracts by their site's id).
+_ID_DERIVED = {"units.RestaurantRecord": {"contract_number"}}
+
+
 def _snapshot() -> dict[str, list[tuple]]:
     """Every ledger's rows by value, the related rows by their natural key, in a stable order."""
     out = {}
@@ -164,6 +169,8 @@ def _snapshot() -> dict[str, list[tuple]]:
         lookups = []
         for field in model._meta.concrete_fields:
             if field.primary_key or field.name in ("created_at", "updated_at"):
+                continue
+            if field.name in _ID_DERIVED.get(model._meta.label, ()):
                 continue
             if field.is_relation:
                 lookups.append(f"{field.name}__{_NATURAL[field.related_model.__name__]}")
