@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -691,6 +692,129 @@ def _write(model, objs: list, progress: Progress | None) -> int:
         if progress:
             progress.advance(len(batch) * (1 if model is None else 2))
     return written
+
+
+# --- people for the ledgers ---------------------------------------------------------------------
+
+#: Surnames, the most common ones repeated so that they come up about as often as they do.
+_FAMILY_NAMES = (
+    "王" * 8
+    + "李" * 8
+    + "张" * 7
+    + "刘" * 6
+    + "陈" * 5
+    + "杨" * 3
+    + "黄" * 2
+    + "赵" * 2
+    + "吴" * 2
+    + "周" * 2
+    + "徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜"
+    "范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+)
+#: First and second characters of two-character given names, and single-character names.
+_GIVEN_FIRST = "建志国海晓春秀玉桂丽金文永红小俊雪慧佳子思雨欣梓浩宇家明立新美淑凤德光振伟嘉婉雅"
+_GIVEN_SECOND = "华平明英芳军强兰红霞敏杰涛峰辉静丽娟勇琴燕斌刚波涵轩怡萱宇泽然琳婷鹏飞龙云洁梅林"
+_GIVEN_SINGLE = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚英华玉兰红斌辉鹏宇浩凯晨欣怡婷雪梅燕丹萍琳颖佳俊"
+
+
+class PersonNames:
+    """Chinese full names and fake phone numbers for the people in the ledgers (supervisors,
+    volunteers, group members …), from one random generator. Every number starts with 100, a range
+    no Chinese mobile number uses, so no demo number reaches a real person."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def name(self) -> str:
+        rng = self.rng
+        if rng.random() < 0.25:
+            given = rng.choice(_GIVEN_SINGLE)
+        else:
+            given = rng.choice(_GIVEN_FIRST) + rng.choice(_GIVEN_SECOND)
+        return rng.choice(_FAMILY_NAMES) + given
+
+    def unique(self, taken: set[str]) -> str:
+        """A name not in `taken` (added to it)."""
+        while True:
+            name = self.name()
+            if name not in taken:
+                taken.add(name)
+                return name
+
+    def phone(self) -> str:
+        """An 11-digit number in the 100 range: shaped like a mobile number, reaching nobody."""
+        return f"100{self.rng.randrange(10**8):08d}"
+
+
+# --- for the ledgers' seeders ---------------------------------------------------------------------
+
+
+@dataclass
+class Places:
+    """The areas a list of seeded sites lies in, in path order, each with its parent at hand."""
+
+    communities: list[Area]
+    streets: list[Area]
+    districts: list[Area]
+    #: every area of the world by pk
+    areas: dict[int, Area]
+
+    def community(self, site: Site) -> Area:
+        return self.areas[site.community_id]
+
+
+def places(sites: Sequence[Site]) -> Places:
+    """The communities, streets and districts of `sites` (saved), read in one query; each area's
+    `parent` is the object of this set, so walking up the tree costs nothing more."""
+    root = sites[0].area_path[: PATH_SEGMENT + 1]
+    areas = list(Area.objects.filter(path__startswith=root).order_by("path"))
+    by_pk = {a.pk: a for a in areas}
+    for area in areas:
+        if area.parent_id is not None and area.parent_id in by_pk:
+            area.parent = by_pk[area.parent_id]
+    used = {s.community_id for s in sites}
+    communities = [a for a in areas if a.pk in used]
+    streets = list({c.parent_id: c.parent for c in communities}.values())
+    districts = list({s.parent_id: s.parent for s in streets}.values())
+    return Places(communities, streets, districts, by_pk)
+
+
+def first_district(sites: Sequence[Site]) -> list[Site]:
+    """The sites of the world's first district: all of them when the world is one district. The
+    people and publicity seeders fill a city's first district only (see docs/operations.md)."""
+    if not sites:
+        return []
+    root_path = sites[0].area_path[: PATH_SEGMENT + 1]
+    root = Area.objects.only("kind").get(path=root_path)
+    if root.kind != AreaKind.CITY:
+        return list(sites)
+    first = min(s.area_path[: 2 * (PATH_SEGMENT + 1)] for s in sites)
+    return [s for s in sites if s.area_path.startswith(first)]
+
+
+def near(area: Area, rng: random.Random, spread: float = 0.004) -> tuple[Decimal | None, Decimal | None]:
+    """Coordinates a little way from `area`'s own (None where the area has none)."""
+    if area.latitude is None or area.longitude is None:
+        return None, None
+    return (
+        _coord(float(area.latitude) + rng.uniform(-spread, spread)),
+        _coord(float(area.longitude) + rng.uniform(-spread, spread) * 1.2),
+    )
+
+
+def short_name(area: Area) -> str:
+    """An area's name without its kind (丰苑区 → 丰苑, 柳桥街道 → 柳桥, 凤潭社区 → 凤潭)."""
+    for suffix in ("街道", "社区", "区", "镇", "乡", "村", "市"):
+        if area.name.endswith(suffix) and len(area.name) > len(suffix):
+            return area.name[: -len(suffix)]
+    return area.name
+
+
+def lagging(area: Area) -> bool:
+    """Whether the demo leaves this community behind with some of its ledgers (about one in ten):
+    no volunteers, party members linked to households or publicity activities, so the freshness
+    page has units to list. Fixed by the area's path, the same in every seeder."""
+    return zlib.crc32(area.path.encode()) % 10 == 0
 
 
 def ledger_seeders() -> list[tuple[str, str, Callable]]:
