@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import CharField, F, Func, Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.http import Http404
 
 from fenlei.core.roles import ROLE_TARGET, TargetKind, role_allows
@@ -46,15 +47,25 @@ class Scope:
         return getattr(self, kind)
 
 
-def subtree_q(field: str, path: str) -> Q:
+def subtree_q(field: str, path: str, *, whole_tree: bool = False) -> Q:
     """Rows whose materialized path `field` lies in the subtree rooted at `path` (itself included).
 
     PostgreSQL answers `LIKE 'p%'` from a varchar_pattern_ops index; SQLite only uses an index for a
     range, so the same filter is written as `path >= p AND path < p'` where p' ends in the next
     character after the separator.
+
+    `whole_tree`: `path` is a root, whose subtree holds (nearly) every row. Looking each of them up
+    through the path index costs more than reading the table (or a list's covering index) in order,
+    so on SQLite the range is kept out of the index choice (a unary `+`, which changes nothing else).
+    SQLite also bounds an index range by the *first* of two ranges on one column: a root's range
+    would otherwise hide a narrower filter (a street) placed after it.
     """
     if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + chr(ord(path[-1]) + 1)})
+        upper = path[:-1] + chr(ord(path[-1]) + 1)
+        if whole_tree:
+            column = Func(F(field), template="+%(expressions)s", output_field=CharField())
+            return Q(GreaterThanOrEqual(column, path), LessThan(column, upper))
+        return Q(**{f"{field}__gte": path, f"{field}__lt": upper})
     return Q(**{f"{field}__startswith": path})
 
 
@@ -87,7 +98,7 @@ def _target_q(assignment, spec: Scope, action: str) -> Q | None:
     if kind == TargetKind.AREA:
         if assignment.area is None or assignment.area.closed_on is not None:
             return None
-        q = subtree_q(field, assignment.area.path)
+        q = subtree_q(field, assignment.area.path, whole_tree=assignment.area.parent_id is None)
         if spec.visible_from_below and action == "view":
             path = assignment.area.path
             ancestors = [path[: i + 1] for i, ch in enumerate(path[:-1]) if ch == "."]

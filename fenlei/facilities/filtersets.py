@@ -38,14 +38,11 @@ class DropOffPointFilterSet(PlacedFilterSet):
         label=_("Status"), choices=FacilityStatus.choices, widget=OneOfManySelect
     )
 
+    search_fields = ("name", "address", "supervisor")
+
     class Meta:
         model = DropOffPoint
         fields = ["q", "street", "community", "kind", "status", "open"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(address__icontains=value) | Q(supervisor__icontains=value)
-        )
 
 
 class ContainerFilterSet(PlacedFilterSet):
@@ -57,12 +54,11 @@ class ContainerFilterSet(PlacedFilterSet):
         label=_("Status"), choices=FacilityStatus.choices, widget=OneOfManySelect
     )
 
+    search_fields = ("site__name", "point__name")
+
     class Meta:
         model = Container
         fields = ["q", "street", "community", "category", "volume_l", "status", "open"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(site__name__icontains=value) | Q(point__name__icontains=value))
 
 
 def _status_filter():
@@ -75,12 +71,11 @@ class CollectionStationFilterSet(PlacedFilterSet):
     status = _status_filter()
     has_washing = django_filters.BooleanFilter(label=_("Washing facilities"))
 
+    search_fields = ("name", "address")
+
     class Meta:
         model = CollectionStation
         fields = ["q", "street", "community", "status", "has_washing", "open"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
 
 
 class IntermediateFacilityFilterSet(PlacedFilterSet):
@@ -89,14 +84,11 @@ class IntermediateFacilityFilterSet(PlacedFilterSet):
     )
     status = _status_filter()
 
+    search_fields = ("name", "address", "operator")
+
     class Meta:
         model = IntermediateFacility
         fields = ["q", "street", "community", "kind", "status", "open"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(address__icontains=value) | Q(operator__icontains=value)
-        )
 
 
 class TerminalFacilityFilterSet(PlacedFilterSet):
@@ -107,14 +99,11 @@ class TerminalFacilityFilterSet(PlacedFilterSet):
     )
     status = _status_filter()
 
+    search_fields = ("name", "address", "operator")
+
     class Meta:
         model = TerminalFacility
         fields = ["q", "street", "kind", "status", "open"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(address__icontains=value) | Q(operator__icontains=value)
-        )
 
 
 def _stream_choices():
@@ -172,6 +161,8 @@ class PurchasePlanFilterSet(PlacedFilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    search_fields = ("description", "site__name")
+
     class Meta:
         model = PurchasePlan
         fields = [
@@ -185,6 +176,3 @@ class PurchasePlanFilterSet(PlacedFilterSet):
             "planned_to",
             "open",
         ]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(description__icontains=value) | Q(site__name__icontains=value))

@@ -25,7 +25,7 @@ from fenlei.facilities.choices import (
 )
 from fenlei.org.choices import AreaLevel
 from fenlei.org.models import phone_validator
-from fenlei.org.placed import PlacedModel
+from fenlei.org.placed import PlacedModel, list_index
 
 
 class Facility(PlacedModel):
@@ -82,6 +82,7 @@ class DropOffPoint(Facility):
         constraints = [
             models.UniqueConstraint(fields=["area", "name"], name="facilities_dropoff_unique_name"),
         ]
+        indexes = [*Facility.Meta.indexes, list_index("facilities_dropoff_list", *ordering)]
 
     def __str__(self) -> str:
         return self.name
@@ -127,6 +128,9 @@ class Container(Facility):
         verbose_name = _("containers")
         verbose_name_plural = _("containers")
         ordering = ["area_path", "category__position", "volume_l", "pk"]
+        # the category's position is in another table: the index gives the order by area, and each
+        # area's few rows are sorted on their own
+        indexes = [*Facility.Meta.indexes, list_index("facilities_container_list", "area_path")]
 
     def __str__(self) -> str:
         from fenlei.taxonomy.naming import label

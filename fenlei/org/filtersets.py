@@ -27,6 +27,21 @@ def _scoped_areas(level: int):
     return queryset
 
 
+def contains_q(fields, value: str) -> Q:
+    """Rows where any of `fields` contains `value`, ignoring case as `icontains` does.
+
+    Chinese text and digits have no case: such a value is matched with `contains`, which on
+    PostgreSQL is a plain `LIKE` (a trigram index answers it, and no row is upper-cased) instead of
+    `UPPER(column) LIKE UPPER(value)`. A value with letters in it keeps `icontains`. SQLite's `LIKE`
+    is the same either way.
+    """
+    lookup = "icontains" if value.lower() != value.upper() else "contains"
+    q = Q()
+    for field in fields:
+        q |= Q(**{f"{field}__{lookup}": value})
+    return q
+
+
 STATUS_CHOICES = (("open", _("Open")), ("closed", _("Closed")), ("all", _("All")))
 
 
@@ -152,7 +167,11 @@ class HaulerFilterSet(django_filters.FilterSet):
 
 
 class PlacedFilterSet(django_filters.FilterSet):
-    """The filters every ledger of placed rows has: search, street, community, open/closed."""
+    """The filters every ledger of placed rows has: search, street, community, open/closed.
+
+    The search looks for the words in each of `search_fields` (`contains_q`)."""
+
+    search_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     street = SubtreeFilter(label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET))
@@ -163,6 +182,8 @@ class PlacedFilterSet(django_filters.FilterSet):
     open = StatusFilter(label=_("Open or closed"))
 
     def search(self, queryset, name, value):
-        raise NotImplementedError
+        if not self.search_fields:
+            raise NotImplementedError(f"{type(self).__name__} declares no search_fields")
+        return queryset.filter(contains_q(self.search_fields, value))
 
     narrow_for_display = SiteFilterSet.narrow_for_display

@@ -51,7 +51,7 @@ def freshness(
     if within is not None:
         units = units.filter(subtree_q("path", within.path))
     units = list(units.select_related("parent").order_by("path"))
-    models = [m for m in ledgers() if any(lv <= level for lv in m.placement_levels)]
+    models = [m for m in ledgers() if any(lv >= level for lv in m.placement_levels)]
     rows = [FreshnessRow(u) for u in units]
     if not units:
         return models, rows

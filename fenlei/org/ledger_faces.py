@@ -10,6 +10,8 @@ also gets its files: a gallery and an upload form on the detail page, download, 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass, field
 
 from django import forms
@@ -19,6 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -59,18 +63,53 @@ def display(obj, name: str):
     if callable(name):
         return name(obj)
     value = obj
-    for part in name.split("__"):
+    for part in _parts(name):
         if value is None:
             return "—"
-        getter = getattr(value, f"get_{part}_display", None)
-        value = getter() if getter is not None else getattr(value, part)
-        if callable(value) and not isinstance(value, models.Model):
-            value = value()
+        how, arg = _how(type(value), part)
+        if how is _CHOICE:
+            stored = getattr(value, arg.attname)
+            value = force_str(arg.labels.get(make_hashable(stored), stored), strings_only=True)
+        elif how is _GETTER:
+            value = getattr(value, arg)()
+        else:
+            value = getattr(value, part)
+            if callable(value) and not isinstance(value, models.Model):
+                value = value()
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return value
+
+
+# A list shows hundreds of cells: how each (class, name) is shown is worked out once per process.
+_CHOICE, _GETTER, _ATTRIBUTE = "choice", "getter", "attribute"
+
+
+@dataclass(frozen=True)
+class _Choices:
+    attname: str
+    labels: dict
+
+
+@functools.cache
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(name.split("__"))
+
+
+@functools.cache
+def _how(cls, part: str):
+    """Show `part` of a `cls` row by its choice label (Django's own get_<part>_display, with fixed
+    choices), by the class's own get_<part>_display, or as the attribute itself."""
+    getter = f"get_{part}_display"
+    static = inspect.getattr_static(cls, getter, None)
+    if static is None:
+        return _ATTRIBUTE, None
+    field = static.keywords.get("field") if isinstance(static, functools.partialmethod) else None
+    if field is not None and isinstance(field.choices, list | tuple):
+        return _CHOICE, _Choices(field.attname, dict(make_hashable(field.flatchoices)))
+    return _GETTER, getter
 
 
 def label_of(model, name: str) -> str:
@@ -93,6 +132,19 @@ def label_of(model, name: str) -> str:
         return str(model._meta.get_field(parts[-1]).verbose_name)
     except Exception:  # a property: its name, as declared by the ledger
         return parts[-1]
+
+
+class RowUrl:
+    """pk -> a row's detail page: the route is reversed once per page, not once per row."""
+
+    do_not_call_in_templates = True
+    _marker = "2147483647"
+
+    def __init__(self, url_name: str):
+        self.head, self.tail = reverse(url_name, args=[self._marker]).rsplit(self._marker, 1)
+
+    def __call__(self, pk) -> str:
+        return f"{self.head}{pk}{self.tail}"
 
 
 # --- forms --------------------------------------------------------------------------------------
@@ -215,6 +267,9 @@ class LedgerFaces:
     def url_name(self, face: str) -> str:
         return f"{self.namespace}:{self.name}-{face}"
 
+    def row_url(self) -> RowUrl:
+        return RowUrl(self.url_name("detail"))
+
     def urls(self) -> list:
         faces = self
         base = {"model": self.model, "extra_context": {"nav_active": self.nav, "faces": self}}
@@ -236,6 +291,7 @@ class LedgerFaces:
                     for c in faces.list_columns
                 ]
                 ctx["rows"] = [[display(obj, c) for c in faces.list_columns] for obj in ctx["object_list"]]
+                ctx["row_url"] = faces.row_url()
                 ctx["title"] = faces.model._meta.verbose_name_plural
                 site_id = self.request.GET.get("site", "")
                 if site_id.isdigit():  # the list narrowed to one site (from the site's page)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fenlei.core.widgets import OneOfManySelect
-from fenlei.org.filtersets import PlacedFilterSet
+from fenlei.org.filtersets import PlacedFilterSet, contains_q
 from fenlei.people.choices import GroupPost, VolunteerKind
 from fenlei.people.masking import keeper_q
 from fenlei.people.models import (
@@ -27,15 +27,13 @@ from fenlei.people.models import (
 
 
 class PeopleFilterSet(PlacedFilterSet):
-    #: Fields searched by "contains".
+    #: Fields searched by "contains" (`contains_q`).
     search_fields: tuple[str, ...] = ("name",)
     #: Personal fields searched by "contains", only among the rows the user keeps.
     personal_search_fields: tuple[str, ...] = ()
 
     def search(self, queryset, name, value):
-        q = Q()
-        for field in self.search_fields:
-            q |= Q(**{f"{field}__icontains": value})
+        q = contains_q(self.search_fields, value)
         if self.personal_search_fields:
             keeps = keeper_q(getattr(self.request, "user", None), queryset.model)
             if keeps is not None:

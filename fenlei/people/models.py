@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fenlei.org.models import phone_validator
-from fenlei.org.placed import PlacedModel
+from fenlei.org.placed import PlacedModel, list_index
 from fenlei.people.choices import GroupPost, VolunteerKind
 from fenlei.people.masking import ID, PHONE
 
@@ -202,6 +202,10 @@ class LeadingGroupMember(ChildRow):
         verbose_name = _("leading group member")
         verbose_name_plural = _("leading group members")
         ordering = ["area_path", "group_id", "post", "name", "pk"]
+        indexes = [
+            *ChildRow.Meta.indexes,
+            list_index("people_member_list", "area_path", "group", "post", "name", "pk"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["group", "name"], name="people_member_unique_name"),
         ]
@@ -248,6 +252,7 @@ class Volunteer(PeopleRow):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         ordering = ["area_path", "name", "pk"]
+        indexes = [*PeopleRow.Meta.indexes, list_index("people_volunteer_list", *ordering)]
         constraints = [
             models.UniqueConstraint(fields=["area", "name"], name="people_volunteer_unique_name"),
             models.UniqueConstraint(
@@ -316,6 +321,7 @@ class ServiceRecord(ChildRow):
         indexes = [
             *ChildRow.Meta.indexes,
             models.Index(fields=["volunteer", "served_on"], name="people_service_volunteer_day"),
+            list_index("people_service_list", *ordering),
         ]
 
     def __str__(self) -> str:
@@ -382,6 +388,7 @@ class Supervisor(PeopleRow):
         verbose_name = _("supervisor")
         verbose_name_plural = _("supervisors")
         ordering = ["area_path", "name", "pk"]
+        indexes = [*PeopleRow.Meta.indexes, list_index("people_supervisor_list", *ordering)]
         constraints = [
             models.UniqueConstraint(fields=["point", "name"], name="people_supervisor_unique_at_point"),
         ]
@@ -437,6 +444,7 @@ class PartyMemberLink(PeopleRow):
         verbose_name = _("party member linked to households")
         verbose_name_plural = _("party members linked to households")
         ordering = ["area_path", "name", "building", "pk"]
+        indexes = [*PeopleRow.Meta.indexes, list_index("people_partylink_list", *ordering)]
         constraints = [
             models.UniqueConstraint(
                 fields=["area", "name", "building"], name="people_partylink_unique_building"
@@ -552,6 +560,7 @@ class FourPartyLinkage(PeopleRow):
         verbose_name = _("four-party linkage")
         verbose_name_plural = _("four-party linkages")
         ordering = ["area_path", "site_id", "pk"]
+        indexes = [*PeopleRow.Meta.indexes, list_index("people_fourparty_list", "area_path", "site", "pk")]
         constraints = [
             models.UniqueConstraint(
                 fields=["site"],
@@ -598,6 +607,10 @@ class Participation(PeopleRow):
         verbose_name = _("participating households")
         verbose_name_plural = _("participating households")
         ordering = ["area_path", "site_id", "-recorded_on", "pk"]
+        indexes = [
+            *PeopleRow.Meta.indexes,
+            list_index("people_participation_list", "area_path", "site", "-recorded_on", "pk"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["site", "recorded_on"], name="people_participation_unique_day"),
             models.CheckConstraint(condition=Q(site__isnull=False), name="people_participation_has_site"),

@@ -47,3 +47,18 @@ def test_page(world, client_for):
         "甲二社区",
     ]  # other ledgers never touched
     assert client_for("hal").get(reverse("org:freshness")).status_code == 403
+
+
+def test_a_unit_is_only_asked_for_the_ledgers_it_can_hold(world):
+    from fenlei.facilities.models import TerminalFacility, Vehicle
+    from fenlei.org.choices import AreaLevel
+    from fenlei.people.models import KitchenWasteGroup
+
+    communities, _rows = freshness(world.alice)
+    streets, _rows = freshness(world.alice, level=AreaLevel.STREET)
+    # vehicles sit at the district, plants at the district or a street: a community is asked for neither
+    assert Vehicle not in communities and Vehicle not in streets
+    assert TerminalFacility not in communities and TerminalFacility in streets
+    # a street keeps its kitchen-waste group; a community keeps none
+    assert KitchenWasteGroup in streets and KitchenWasteGroup not in communities
+    assert DropOffPoint in communities and DropOffPoint in streets
