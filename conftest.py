@@ -1,5 +1,7 @@
 """Shared pytest fixtures: the fixture world and a signed-in client per persona."""
 
+import tempfile
+
 import pytest
 from django.test import Client
 
@@ -22,6 +24,20 @@ def _no_static_scan(settings):
 def _fast_passwords(settings):
     """PBKDF2 at full strength costs ~0.3 s a user: tests only need hashing to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_files_left_behind(tmp_path_factory, monkeypatch):
+    """Temporary files go to a directory of this test session; a test (or a view) that leaves an
+    export or a template behind fails."""
+    tmp = tmp_path_factory.getbasetemp() / "tempfiles"
+    tmp.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    yield
+    left = sorted(p.name for p in tmp.glob("fenlei-*"))
+    for name in left:
+        (tmp / name).unlink()
+    assert not left, f"temporary files left behind: {left}"
 
 
 @pytest.fixture

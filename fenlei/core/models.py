@@ -19,6 +19,8 @@ class Model(models.Model):
 
     #: Fields never written to the audit log's changes.
     audit_exclude: frozenset[str] = frozenset({"created_at", "updated_at"})
+    #: Fields no Excel export reads (left out of its query; see core.importexport.lean).
+    export_defer: frozenset[str] = frozenset({"created_at", "updated_at"})
 
     class Meta:
         abstract = True
