@@ -30,6 +30,8 @@ from fenlei.core import audit
 from fenlei.core.models import AuditAction, Face
 
 MAX_ROWS = 200_000
+#: Rows looked up before they are checked together (existing records loaded in one query).
+CHECK_BATCH = 1000
 
 
 class CellError(Exception):
@@ -172,12 +174,15 @@ def parse_bool(value) -> bool:
 def parse_choice(choices):
     """A parser for a cell holding one of `choices` (TextChoices) by its Chinese label, or its code."""
 
-    def parse(value, ctx):
-        from django.utils import translation
+    by_label: dict = {}  # the Chinese labels, looked up once (not once per cell)
 
+    def parse(value, ctx):
         text = parse_text(value)
-        with translation.override("zh-hans"):
-            by_label = {str(label): code for code, label in choices.choices}
+        if not by_label:
+            from django.utils import translation
+
+            with translation.override("zh-hans"):
+                by_label.update({str(label): code for code, label in choices.choices})
         if text in by_label:
             return by_label[text]
         if text in choices.values:
@@ -269,7 +274,13 @@ class Ledger:
         """Load the look-ups parsers need, once per import (within the user's scope)."""
 
     def lookup(self, values: dict, ctx: ImportContext):
+        """The existing record the row stands for, or its primary key (the plan then loads the
+        records of a batch of rows in one query, see `load_existing`), or None for a new one."""
         raise NotImplementedError
+
+    def load_existing(self, pks: list, ctx: ImportContext) -> dict:
+        """{pk: record} for primary keys that `lookup` returned (already within the user's scope)."""
+        return self.model._default_manager.in_bulk(pks)
 
     def build(self, instance, values: dict, ctx: ImportContext):
         for key, value in values.items():
@@ -279,6 +290,10 @@ class Ledger:
     def may_change(self, instance, ctx: ImportContext) -> bool:
         """Whether the importing user may change this existing record."""
         return True
+
+    def mark_checked(self, instance, values: dict, ctx: ImportContext) -> None:
+        """Tell `instance` which of its uniqueness checks the ledger's look-ups have already answered
+        (see `Model.unique_checked`); by default none."""
 
     def create(self, objs: list, ctx: ImportContext) -> list:
         return self.model._default_manager.bulk_create(objs, batch_size=1000)
@@ -353,6 +368,7 @@ class Ledger:
         self.prepare(ctx)
         plan = Plan()
         seen: dict = {}
+        pending: list = []
         for number, raw in self.read(fileobj):
             plan.rows += 1
             values, row_errors = {}, []
@@ -391,8 +407,25 @@ class Ledger:
                 )
                 continue
             seen[key] = number
-            self._check(plan, number, existing, values, raw, ctx)
+            pending.append((number, existing, values, raw))
+            if len(pending) >= CHECK_BATCH:
+                self._check_pending(plan, pending, ctx)
+        self._check_pending(plan, pending, ctx)
+        plan.errors.sort(key=lambda e: e.row)  # rows are checked in batches; errors by row
         return plan
+
+    def _check_pending(self, plan: Plan, pending: list, ctx: ImportContext) -> None:
+        """Check a batch of looked-up rows, first loading (in one query) the records that a look-up
+        gave by primary key."""
+        pks = [
+            existing for _n, existing, _v, _r in pending if existing is not None and not _is_record(existing)
+        ]
+        loaded = self.load_existing(pks, ctx) if pks else {}
+        for number, existing, values, raw in pending:
+            if existing is not None and not _is_record(existing):
+                existing = loaded.get(existing)  # None if it was deleted meanwhile: a new row
+            self._check(plan, number, existing, values, raw, ctx)
+        pending.clear()
 
     def natural_key(self, values: dict):
         return tuple(values.get(c.key) for c in self.columns[:2])
@@ -404,10 +437,9 @@ class Ledger:
         instance = existing if existing is not None else self.model()
         before = instance.audit_snapshot() if existing is not None else None
         self.build(instance, values, ctx)
+        self.mark_checked(instance, values, ctx)
         try:
-            instance.full_clean(
-                validate_unique=existing is not None, validate_constraints=existing is not None
-            )
+            validate(instance, check_unique=existing is not None)
         except ValidationError as exc:
             headers = {c.key: c.header for c in self.columns}
             for key, messages in exc.message_dict.items():
@@ -478,6 +510,54 @@ class Ledger:
             for obj in lean(queryset).iterator(chunk_size=2000):
                 sheet.append([export(obj) for export in exporters])
             return sheet.rows - 1
+
+
+def _is_record(value) -> bool:
+    return isinstance(value, models.Model)
+
+
+def resolved_relations(instance: models.Model) -> set[str]:
+    """The foreign keys of `instance` that hold an object read from the database (by an importer's
+    look-ups): their existence needs no query of its own. A key with `limit_choices_to` is not among
+    them (that condition is checked by the query)."""
+    names = set()
+    for f in instance._meta.concrete_fields:
+        if f.many_to_one and f.is_cached(instance) and not f.get_limit_choices_to():
+            related = f.get_cached_value(instance)
+            if related is not None and not related._state.adding and related.pk is not None:
+                names.add(f.name)
+    return names
+
+
+def validate(instance: models.Model, *, check_unique: bool) -> None:
+    """`instance.full_clean()` as an import needs it, raising the same ValidationError: the fields
+    (without the existence query of keys the importer resolved itself), `clean()`, and with
+    `check_unique` the unique checks and constraints (a new row's are left to the importer's own
+    look-ups and to the database)."""
+    errors: dict = {}
+    try:
+        instance.clean_fields(exclude=resolved_relations(instance))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if check_unique:
+        from django.core.exceptions import NON_FIELD_ERRORS
+
+        failed = {name for name in errors if name != NON_FIELD_ERRORS}
+        try:
+            instance.validate_unique(exclude=failed)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        failed = {name for name in errors if name != NON_FIELD_ERRORS}
+        try:
+            instance.validate_constraints(exclude=failed)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def lean(queryset):
