@@ -1,5 +1,7 @@
 """Shared pytest fixtures: the fixture world and a signed-in client per persona."""
 
+import tempfile
+
 import pytest
 from django.test import Client
 
@@ -33,6 +35,20 @@ def _media_dir(tmp_path_factory):
 def _media_in_tmp(settings, _media_dir):
     """Uploaded files go to a folder of the test run, never to var/media."""
     settings.MEDIA_ROOT = str(_media_dir)
+
+
+@pytest.fixture(autouse=True)
+def _no_files_left_behind(tmp_path_factory, monkeypatch):
+    """Temporary files go to a directory of this test session; a test (or a view) that leaves an
+    export or a template behind fails."""
+    tmp = tmp_path_factory.getbasetemp() / "tempfiles"
+    tmp.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    yield
+    left = sorted(p.name for p in tmp.glob("fenlei-*"))
+    for name in left:
+        (tmp / name).unlink()
+    assert not left, f"temporary files left behind: {left}"
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ A ledger declares its columns (Chinese headers, a parser and an exporter each) a
 finds the record it updates. Import reads an .xlsx, validates **every** row first and reports
 row + column + value + reason for each problem; only a file without problems is written, in one
 transaction, with the audit log written in bulk (face "import"). Export writes exactly the rows of
-a (scoped, filtered) queryset with the same columns, streaming rows through openpyxl's write-only
-mode.
+a (scoped, filtered) queryset with the same columns, streamed row by row into the sheet
+(fenlei.core.xlsx).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ MAX_ROWS = 200_000
 PROGRESS_EVERY = 500
 #: progress(done, total): `total` is 0 while it is not known.
 Progress = Callable[[int, int], None]
+#: Rows looked up before they are checked together (existing records loaded in one query).
+CHECK_BATCH = 1000
 
 
 class CellError(Exception):
@@ -176,12 +178,15 @@ def parse_bool(value) -> bool:
 def parse_choice(choices):
     """A parser for a cell holding one of `choices` (TextChoices) by its Chinese label, or its code."""
 
-    def parse(value, ctx):
-        from django.utils import translation
+    by_label: dict = {}  # the Chinese labels, looked up once (not once per cell)
 
+    def parse(value, ctx):
         text = parse_text(value)
-        with translation.override("zh-hans"):
-            by_label = {str(label): code for code, label in choices.choices}
+        if not by_label:
+            from django.utils import translation
+
+            with translation.override("zh-hans"):
+                by_label.update({str(label): code for code, label in choices.choices})
         if text in by_label:
             return by_label[text]
         if text in choices.values:
@@ -273,7 +278,13 @@ class Ledger:
         """Load the look-ups parsers need, once per import (within the user's scope)."""
 
     def lookup(self, values: dict, ctx: ImportContext):
+        """The existing record the row stands for, or its primary key (the plan then loads the
+        records of a batch of rows in one query, see `load_existing`), or None for a new one."""
         raise NotImplementedError
+
+    def load_existing(self, pks: list, ctx: ImportContext) -> dict:
+        """{pk: record} for primary keys that `lookup` returned (already within the user's scope)."""
+        return self.model._default_manager.in_bulk(pks)
 
     def build(self, instance, values: dict, ctx: ImportContext):
         for key, value in values.items():
@@ -283,6 +294,10 @@ class Ledger:
     def may_change(self, instance, ctx: ImportContext) -> bool:
         """Whether the importing user may change this existing record."""
         return True
+
+    def mark_checked(self, instance, values: dict, ctx: ImportContext) -> None:
+        """Tell `instance` which of its uniqueness checks the ledger's look-ups have already answered
+        (see `Model.unique_checked`); by default none."""
 
     def create(self, objs: list, ctx: ImportContext) -> list:
         return self.model._default_manager.bulk_create(objs, batch_size=1000)
@@ -358,6 +373,7 @@ class Ledger:
         self.prepare(ctx)
         plan = Plan()
         seen: dict = {}
+        pending: list = []
         for number, raw in self.read(fileobj):
             plan.rows += 1
             if progress is not None and plan.rows % PROGRESS_EVERY == 0:
@@ -398,10 +414,27 @@ class Ledger:
                 )
                 continue
             seen[key] = number
-            self._check(plan, number, existing, values, raw, ctx)
+            pending.append((number, existing, values, raw))
+            if len(pending) >= CHECK_BATCH:
+                self._check_pending(plan, pending, ctx)
+        self._check_pending(plan, pending, ctx)
+        plan.errors.sort(key=lambda e: e.row)  # rows are checked in batches; errors by row
         if progress is not None:
             progress(plan.rows, plan.rows)
         return plan
+
+    def _check_pending(self, plan: Plan, pending: list, ctx: ImportContext) -> None:
+        """Check a batch of looked-up rows, first loading (in one query) the records that a look-up
+        gave by primary key."""
+        pks = [
+            existing for _n, existing, _v, _r in pending if existing is not None and not _is_record(existing)
+        ]
+        loaded = self.load_existing(pks, ctx) if pks else {}
+        for number, existing, values, raw in pending:
+            if existing is not None and not _is_record(existing):
+                existing = loaded.get(existing)  # None if it was deleted meanwhile: a new row
+            self._check(plan, number, existing, values, raw, ctx)
+        pending.clear()
 
     def natural_key(self, values: dict):
         return tuple(values.get(c.key) for c in self.columns[:2])
@@ -413,10 +446,9 @@ class Ledger:
         instance = existing if existing is not None else self.model()
         before = instance.audit_snapshot() if existing is not None else None
         self.build(instance, values, ctx)
+        self.mark_checked(instance, values, ctx)
         try:
-            instance.full_clean(
-                validate_unique=existing is not None, validate_constraints=existing is not None
-            )
+            validate(instance, check_unique=existing is not None)
         except ValidationError as exc:
             headers = {c.key: c.header for c in self.columns}
             for key, messages in exc.message_dict.items():
@@ -464,46 +496,105 @@ class Ledger:
 
     # --- export --------------------------------------------------------------------------------
     def export(self, queryset, *, template: bool = False) -> str:
-        """Write the rows of `queryset` (already scoped and filtered) to a temporary .xlsx; returns its path."""
-        import openpyxl
-        from openpyxl.styles import Font, PatternFill
-
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet(self.sheet_title)
-        for i, column in enumerate(self.columns, start=1):
-            ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = column.width
-        ws.freeze_panes = "A2"
-        from openpyxl.cell import WriteOnlyCell
-
-        header = []
-        for column in self.columns:
-            cell = WriteOnlyCell(ws, value=column.header)
-            cell.font = Font(bold=True, color="FFFFFF" if column.required else "000000")
-            cell.fill = PatternFill("solid", fgColor="1A7F4B" if column.required else "DDE3EA")
-            header.append(cell)
-        ws.append(header)
-        if not template:
-            for obj in queryset.iterator(chunk_size=2000):
-                ws.append([_cell(column.export(obj)) for column in self.columns])
-        else:
-            notes = wb.create_sheet("说明")  # the sheets speak Chinese, like the offices that fill them
-            notes.append(["列", "必填", "说明"])
-            for column in self.columns:
-                notes.append([column.header, "是" if column.required else "", str(column.help)])
-        fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="fenlei-export-")
+        """Write the rows of `queryset` (already scoped and filtered) to a temporary .xlsx; returns its
+        path (the caller removes the file)."""
         import os
 
-        os.close(fd)
-        wb.save(path)
+        fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="fenlei-export-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                self.write(fh, queryset, template=template)
+        except BaseException:
+            os.unlink(path)
+            raise
         return path
 
+    def write(self, fileobj, queryset, *, template: bool = False) -> int:
+        """Write the rows of `queryset` as a workbook to the binary file `fileobj`, streaming (constant
+        memory); with `template`, no rows and a second sheet explaining the columns. Returns the
+        number of rows written."""
+        from fenlei.core.xlsx import XlsxWriter
 
-def _cell(value):
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if value is None:
-        return ""
-    return value
+        columns = self.columns
+        with XlsxWriter(fileobj) as book:
+            sheet = book.sheet(self.sheet_title, widths=[c.width for c in columns])
+            sheet.append_header([c.header for c in columns], [c.required for c in columns])
+            if template:
+                notes = book.sheet("说明", widths=[16, 6, 60])  # the sheets speak Chinese, like the offices
+                notes.append_header(["列", "必填", "说明"])
+                for column in columns:
+                    notes.append([column.header, "是" if column.required else "", str(column.help)])
+                return 0
+            exporters = [c.export for c in columns]
+            for obj in lean(queryset).iterator(chunk_size=2000):
+                sheet.append([export(obj) for export in exporters])
+            return sheet.rows - 1
+
+
+def _is_record(value) -> bool:
+    return isinstance(value, models.Model)
+
+
+def resolved_relations(instance: models.Model) -> set[str]:
+    """The foreign keys of `instance` that hold an object read from the database (by an importer's
+    look-ups): their existence needs no query of its own. A key with `limit_choices_to` is not among
+    them (that condition is checked by the query)."""
+    names = set()
+    for f in instance._meta.concrete_fields:
+        if f.many_to_one and f.is_cached(instance) and not f.get_limit_choices_to():
+            related = f.get_cached_value(instance)
+            if related is not None and not related._state.adding and related.pk is not None:
+                names.add(f.name)
+    return names
+
+
+def validate(instance: models.Model, *, check_unique: bool) -> None:
+    """`instance.full_clean()` as an import needs it, raising the same ValidationError: the fields
+    (without the existence query of keys the importer resolved itself), `clean()`, and with
+    `check_unique` the unique checks and constraints (a new row's are left to the importer's own
+    look-ups and to the database)."""
+    errors: dict = {}
+    try:
+        instance.clean_fields(exclude=resolved_relations(instance))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if check_unique:
+        from django.core.exceptions import NON_FIELD_ERRORS
+
+        failed = {name for name in errors if name != NON_FIELD_ERRORS}
+        try:
+            instance.validate_unique(exclude=failed)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        failed = {name for name in errors if name != NON_FIELD_ERRORS}
+        try:
+            instance.validate_constraints(exclude=failed)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def lean(queryset):
+    """`queryset` without the columns no export reads: each model's `export_defer` (the timestamps),
+    and for the models it reaches through `select_related` also their `related_export_defer` (an
+    area's or a site's own figures, when a row only names it). Fewer columns to fetch and convert."""
+    deferred = list(getattr(queryset.model, "export_defer", ()))
+
+    def walk(model, tree: dict, prefix: str) -> None:
+        for name, subtree in tree.items():
+            related = model._meta.get_field(name).related_model
+            names = {*getattr(related, "export_defer", ()), *getattr(related, "related_export_defer", ())}
+            deferred.extend(f"{prefix}{name}__{f}" for f in sorted(names))
+            walk(related, subtree, f"{prefix}{name}__")
+
+    if isinstance(queryset.query.select_related, dict):
+        walk(queryset.model, queryset.query.select_related, "")
+    return queryset.defer(*deferred) if deferred else queryset
 
 
 def _show(value) -> str:

@@ -22,9 +22,20 @@ class Model(models.Model):
 
     #: Fields never written to the audit log's changes.
     audit_exclude: frozenset[str] = frozenset({"created_at", "updated_at"})
+    #: Fields no Excel export reads (left out of its query; see core.importexport.lean).
+    export_defer: frozenset[str] = frozenset({"created_at", "updated_at"})
+    #: Set on an instance by an importer: the fields (attnames, e.g. {"area_id", "name"}) whose
+    #: combination it has already found free from the keys it loaded once for the whole file.
+    _unique_checked: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
+
+    def unique_checked(self, *fields: str) -> bool:
+        """Whether no other row has this row's values of `fields`, as an importer already knows: a
+        `clean()` then skips its own query for that uniqueness (the database's constraint still
+        guards the write)."""
+        return bool(self._unique_checked) and self._unique_checked == frozenset(fields)
 
     def audit_snapshot(self) -> dict:
         """The values of the concrete fields as the audit log records them."""

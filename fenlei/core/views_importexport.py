@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import tempfile
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -17,24 +17,21 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user
 
 
-class _DeleteOnClose(FileResponse):
-    def close(self):
-        super().close()
-        path = getattr(self, "_fenlei_path", None)
-        if path and os.path.exists(path):
-            os.unlink(path)
-
-
-def _xlsx_response(path: str, filename: str) -> FileResponse:
-    handle = open(path, "rb")  # noqa: SIM115 -- the response closes it, then deletes the file
-    response = _DeleteOnClose(
-        handle,
+def _xlsx_response(fileobj, filename: str) -> FileResponse:
+    """A download of the workbook in `fileobj`: an open binary file (read from its start), best an
+    anonymous temporary file, so nothing is left on disk whether or not the response is closed."""
+    fileobj.seek(0)
+    return FileResponse(
+        fileobj,
         as_attachment=True,
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response._fenlei_path = path
-    return response
+
+
+def _spool():
+    """An anonymous temporary file for a workbook being written (gone when closed)."""
+    return tempfile.TemporaryFile(prefix="fenlei-export-", suffix=".xlsx")  # noqa: SIM115 -- the response closes it
 
 
 class LedgerMixin(LoginRequiredMixin):
@@ -63,8 +60,13 @@ class ExportView(LedgerMixin, View):
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
             qs = filterset.qs if filterset.is_bound else qs.filter(closed_on__isnull=True)
-        path = ledger.export(ledger.export_queryset(qs))
-        return _xlsx_response(path, self.filename("导出"))
+        fh = _spool()
+        try:
+            ledger.write(fh, ledger.export_queryset(qs))
+        except BaseException:
+            fh.close()
+            raise
+        return _xlsx_response(fh, self.filename("导出"))
 
 
 class TemplateDownloadView(LedgerMixin, View):
@@ -72,9 +74,9 @@ class TemplateDownloadView(LedgerMixin, View):
         ledger = self.ledger
         if not can_anywhere(request.user, Action.IMPORT, ledger.model):
             raise PermissionDenied
-        return _xlsx_response(
-            ledger.export(ledger.model._default_manager.none(), template=True), self.filename("模板")
-        )
+        fh = _spool()
+        ledger.write(fh, ledger.model._default_manager.none(), template=True)
+        return _xlsx_response(fh, self.filename("模板"))
 
 
 class ImportView(LedgerMixin, View):

@@ -339,12 +339,10 @@ class DistrictPlacedLedger(PlacedLedger):
                     ctx.user, Action.VIEW, Site.objects.filter(community_id__in=community_ids or [0])
                 )
             }
-        existing = for_user(
-            ctx.user,
-            Action.VIEW,
-            self.existing_queryset().filter(area_id__in=[a.pk for a in visible]),
-        )
+        ctx.cache["area_ids"] = area_ids = [a.pk for a in visible]
+        existing = for_user(ctx.user, Action.VIEW, self.existing_queryset().filter(area_id__in=area_ids))
         ctx.cache["existing"] = {(o.area_id, *(getattr(o, k) for k in self.key_fields)): o for o in existing}
+        self.prepare_keys(ctx, area_ids)
 
     def existing_queryset(self):
         return self.model._default_manager.all()

@@ -96,6 +96,7 @@ class DropOffPoint(Facility):
             self.name = self.name.strip()
             if (
                 self.area_id
+                and not self.unique_checked("area_id", "name")
                 and DropOffPoint.objects.filter(area_id=self.area_id, name=self.name)
                 .exclude(pk=self.pk)
                 .exists()
@@ -166,6 +167,7 @@ def _check_unique_name(obj, message: str) -> None:
         obj.name = obj.name.strip()
         if (
             obj.area_id
+            and not obj.unique_checked("area_id", "name")
             and type(obj)
             ._default_manager.filter(area_id=obj.area_id, name=obj.name)
             .exclude(pk=obj.pk)

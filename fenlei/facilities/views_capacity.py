@@ -11,7 +11,7 @@ from django.views import View
 
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, get_for_user
-from fenlei.core.views_importexport import _xlsx_response
+from fenlei.core.views_importexport import _spool, _xlsx_response
 from fenlei.facilities import capacity
 from fenlei.org.choices import AreaLevel
 from fenlei.org.models import Area, Site
@@ -61,9 +61,6 @@ class CapacityView(LoginRequiredMixin, View):
 
 class CapacityExportView(LoginRequiredMixin, View):
     def get(self, request):
-        import os
-        import tempfile
-
         import openpyxl
         from django.utils import timezone
 
@@ -84,9 +81,8 @@ class CapacityExportView(LoginRequiredMixin, View):
                 line += [s.needed, round(s.in_place, 2), s.gap]
             line += [r.points_needed, r.points_in_place, r.points_gap]
             ws.append(line)
-        fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="fenlei-capacity-")
-        os.close(fd)
-        wb.save(path)
+        fh = _spool()
+        wb.save(fh)
         return _xlsx_response(
-            path, _("capacity-{level}-{date}.xlsx").format(level=level, date=f"{timezone.localdate():%Y%m%d}")
+            fh, _("capacity-{level}-{date}.xlsx").format(level=level, date=f"{timezone.localdate():%Y%m%d}")
         )

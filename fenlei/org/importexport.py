@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -176,6 +180,18 @@ def _optional_text(max_length):
     return lambda v, ctx: parse_text(v, max_length=max_length) if v is not None else ""
 
 
+def _key_part(value):
+    """A value of a row's key as the database lists it (a related record by its primary key)."""
+    return value.pk if isinstance(value, Model) else value
+
+
+def _district_name(area) -> str:
+    """The name of the district `area` lies in (its parents loaded)."""
+    while area is not None and area.level > AreaLevel.DISTRICT:
+        area = area.parent
+    return area.name if area is not None else ""
+
+
 def street_name(area) -> str:
     """The 街道 cell of a row placed at `area`: the street it is (a street-level row) or lies in
     (a community-level row); empty above the streets."""
@@ -229,12 +245,20 @@ class PlacedLedger(Ledger):
         levels = self.model.placement_levels
         kinds = [k for k, v in KIND_LEVEL.items() if v in (*levels, AreaLevel.STREET)]
         visible = list(
-            for_user(ctx.user, Action.VIEW, Area.objects.filter(kind__in=kinds)).select_related("parent")
+            for_user(ctx.user, Action.VIEW, Area.objects.filter(kind__in=kinds)).select_related(
+                "parent__parent"
+            )
         )
-        ctx.cache["streets"] = {a.name: a for a in visible if a.level == AreaLevel.STREET}
-        ctx.cache["communities"] = {
-            (a.parent.name, a.name): a for a in visible if a.level == AreaLevel.COMMUNITY
-        }
+        # A city repeats street names (and so street + community names): each name maps to every
+        # area that has it, and a row naming more than one must say which district it means.
+        ctx.cache["streets"] = {}
+        ctx.cache["communities"] = {}
+        for a in visible:
+            if a.level == AreaLevel.STREET:
+                ctx.cache["streets"].setdefault(a.name, []).append(a)
+            elif a.level == AreaLevel.COMMUNITY and a.parent_id:
+                ctx.cache["communities"].setdefault((a.parent.name, a.name), []).append(a)
+        ctx.cache["area_ids"] = area_ids = [a.pk for a in visible]
         placeable_ids = [a.pk for a in visible if a.level in levels]
         ctx.cache["placeable"] = set(
             placeable_areas(
@@ -247,16 +271,65 @@ class PlacedLedger(Ledger):
                 ctx.user, Action.VIEW, Site.objects.filter(community_id__in=placeable_ids or [0])
             )
         }
-        existing = for_user(
-            ctx.user, Action.VIEW, self.model._default_manager.filter(area_id__in=[a.pk for a in visible])
-        )
-        ctx.cache["existing"] = {(o.area_id, *(getattr(o, k) for k in self.key_fields)): o for o in existing}
+        # The rows a sheet may update, by key → primary key only: the plan loads the records a
+        # file does name, batch by batch (a city has 100,000s of rows; a file names a few).
+        existing = for_user(ctx.user, Action.VIEW, self.existing_queryset().filter(area_id__in=area_ids))
+        ctx.cache["existing"] = {
+            tuple(key): pk
+            for pk, *key in existing.order_by().values_list("pk", "area_id", *self.key_fields).iterator()
+        }
+        self.prepare_keys(ctx, area_ids)
 
-    def lookup(self, values: dict, ctx: ImportContext):
+    def existing_queryset(self):
+        """The rows an imported row may stand for (and update)."""
+        return self.model._default_manager.all()
+
+    def load_existing(self, pks: list, ctx: ImportContext) -> dict:
+        return self.existing_queryset().in_bulk(pks)
+
+    def prepare_keys(self, ctx: ImportContext, area_ids: list[int]) -> None:
+        """How many rows (in or out of the user's scope) each key of the areas has, when the key is
+        the ledger's uniqueness (area + plain fields): the plan then answers the model's uniqueness
+        check from it instead of a query per row."""
+        fields = ["area_id"]
+        for key in self.key_fields:
+            try:
+                field = self.model._meta.get_field(key)
+            except FieldDoesNotExist:
+                return
+            if field.attname != key or not field.concrete:
+                return  # a key holding an object (e.g. "site"): compared by the model's own check
+            fields.append(key)
+        ctx.cache["unique_fields"] = frozenset(fields)
+        ctx.cache["keys"] = Counter(
+            self.model._default_manager.filter(area_id__in=area_ids or [0]).values_list(*fields).iterator()
+        )
+
+    def mark_checked(self, instance, values: dict, ctx: ImportContext) -> None:
+        fields = ctx.cache.get("unique_fields")
+        if fields:
+            count = ctx.cache["keys"].get(self.natural_key(values), 0)
+            if count == (0 if instance._state.adding else 1):  # none, or only the row itself
+                instance._unique_checked = fields
+
+    def may_change(self, instance, ctx: ImportContext) -> bool:
+        if "changeable" not in ctx.cache:  # one query for the whole file, on its first existing row
+            ctx.cache["changeable"] = set(
+                for_user(
+                    ctx.user,
+                    Action.CHANGE,
+                    self.model._default_manager.filter(area_id__in=ctx.cache["area_ids"] or [0]),
+                ).values_list("pk", flat=True)
+            )
+        return instance.pk in ctx.cache["changeable"]
+
+    def find_area(self, values: dict, ctx: ImportContext):
+        """The area a row names by its 街道 and 社区 (and 区, where the sheet has it and the names
+        alone are not enough), or a CellError saying why none."""
         street, community = values.get("street"), values.get("community")
         if community:
-            area = ctx.cache["communities"].get((street, community))
-            if area is None:
+            found = ctx.cache["communities"].get((street, community), [])
+            if not found:
                 raise CellError(
                     _("No community “{community}” in street “{street}” within your scope.").format(
                         community=community, street=street
@@ -264,11 +337,36 @@ class PlacedLedger(Ledger):
                     column="community",
                 )
         else:
-            area = ctx.cache["streets"].get(street)
-            if area is None:
+            found = ctx.cache["streets"].get(street, [])
+            if not found:
                 raise CellError(
                     _("No street “{street}” within your scope.").format(street=street), column="street"
                 )
+        if len(found) == 1:
+            return found[0]
+        district = values.get("district")
+        if district:
+            named = [a for a in found if _district_name(a) == district]
+            if len(named) == 1:
+                return named[0]
+        districts = "、".join(sorted({_district_name(a) for a in found}))
+        if any(c.key == "district" for c in self.columns):
+            message = _(
+                "There is a street “{street}” in more than one district within your scope ({districts}): "
+                "name the district in the 区 column."
+            )
+            column = "district" if district else "street"
+        else:
+            message = _(
+                "There is a street “{street}” in more than one district within your scope ({districts}): "
+                "this sheet cannot tell them apart; import the rows of each district as one of its "
+                "users."
+            )
+            column = "street"
+        raise CellError(message.format(street=street, districts=districts), column=column)
+
+    def lookup(self, values: dict, ctx: ImportContext):
+        area = self.find_area(values, ctx)
         values["area"] = area
         site_name = values.get("site")
         values["site"] = None
@@ -280,20 +378,16 @@ class PlacedLedger(Ledger):
                     column="site",
                 )
             values["site"] = site
-        return ctx.cache["existing"].get((area.pk, *(values.get(k) for k in self.key_fields)))
+        return ctx.cache["existing"].get((area.pk, *(_key_part(values.get(k)) for k in self.key_fields)))
 
     def natural_key(self, values: dict):
-        area = values.get("area")
-        return (getattr(area, "pk", area), *(values.get(k) for k in self.key_fields))
+        return (_key_part(values.get("area")), *(_key_part(values.get(k)) for k in self.key_fields))
 
     def build(self, instance, values: dict, ctx: ImportContext):
         for key, value in values.items():
             if key not in ("street", "community"):
                 setattr(instance, key, value)
         return instance
-
-    def may_change(self, instance, ctx: ImportContext) -> bool:
-        return can(ctx.user, Action.CHANGE, instance)
 
     def _check(self, plan, number, existing, values, raw, ctx):
         if existing is None and values["area"].pk not in ctx.cache["placeable"]:

@@ -86,6 +86,8 @@ class Area(Model):
 
     objects = AreaQuerySet.as_manager()
     scope = Scope(area="path")
+    #: What a ledger's export never reads of the area a row is placed in (it names the area).
+    related_export_defer = frozenset({"code", "households", "population", "rural", "latitude", "longitude"})
 
     class Meta:
         verbose_name = _("area")
@@ -318,6 +320,20 @@ class Site(ScopedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     scope = Scope(area="area_path", site="pk", authority="authority_id")
+    #: What a ledger's export never reads of the site a row is at (it names the site).
+    related_export_defer = frozenset(
+        {
+            "code",
+            "address",
+            "households",
+            "population",
+            "responsible_person",
+            "responsible_phone",
+            "property_company",
+            "latitude",
+            "longitude",
+        }
+    )
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("site")

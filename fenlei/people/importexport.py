@@ -256,8 +256,7 @@ class ChildLedger(PeopleLedger):
     def prepare(self, ctx: ImportContext) -> None:
         super().prepare(ctx)
         parent_model = self.model._meta.get_field(self.model.parent_field).related_model
-        area_ids = [a.pk for a in ctx.cache["streets"].values()]
-        area_ids += [a.pk for a in ctx.cache["communities"].values()]
+        area_ids = list(ctx.cache["area_ids"])
         area_ids += [a.pk for a in ctx.cache.get("districts", {}).values()]
         parents = for_user(
             ctx.user, Action.VIEW, parent_model._default_manager.filter(area_id__in=area_ids or [0])
@@ -426,7 +425,7 @@ class SupervisorLedger(PeopleLedger):
 
     def prepare(self, ctx: ImportContext) -> None:
         super().prepare(ctx)
-        ids = [a.pk for a in ctx.cache["communities"].values()]
+        ids = [a.pk for found in ctx.cache["communities"].values() for a in found]
         points = for_user(ctx.user, Action.VIEW, DropOffPoint.objects.filter(area_id__in=ids or [0]))
         ctx.cache["points"] = {(p.area_id, p.name): p for p in points}
 
@@ -504,12 +503,9 @@ class FourPartyLinkageLedger(PeopleLedger):
         _phone("property_phone", "物业电话"),
     ]
 
-    def prepare(self, ctx: ImportContext) -> None:
-        super().prepare(ctx)
+    def existing_queryset(self):
         # A site has one open linkage: rows update it, never a closed one.
-        ctx.cache["existing"] = {
-            (o.area_id, o.site_id): o for o in ctx.cache["existing"].values() if o.closed_on is None
-        }
+        return super().existing_queryset().filter(closed_on__isnull=True)
 
 
 class ParticipationLedger(PeopleLedger):

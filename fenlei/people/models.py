@@ -50,6 +50,8 @@ def _duplicate(model, obj, message, **lookup) -> None:
     """Raise on `message` when another row of `model` matches `lookup` (None values match NULL)."""
     filters = {k: v for k, v in lookup.items() if v is not None}
     nulls = {f"{k}__isnull": True for k, v in lookup.items() if v is None}
+    if obj.unique_checked(*lookup):
+        return
     if model._default_manager.filter(**filters, **nulls).exclude(pk=obj.pk).exists():
         raise ValidationError(message)
 

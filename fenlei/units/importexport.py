@@ -62,26 +62,15 @@ class UnitLedger(PlacedLedger):
     """One open record per site: rows are matched by their site."""
 
     name_column = "site"
-    key_fields = ("site_id",)
+    key_fields = ("site",)
     #: Columns the export fills and the import ignores (the site's own facts).
     export_only: frozenset[str] = frozenset()
 
     def export_queryset(self, queryset):
         return super().export_queryset(queryset).select_related("site__kind")
 
-    def prepare(self, ctx: ImportContext) -> None:
-        super().prepare(ctx)
-        ctx.cache["existing"] = {
-            (o.area_id, o.site_id): o for o in ctx.cache["existing"].values() if o.closed_on is None
-        }
-
-    def lookup(self, values: dict, ctx: ImportContext):
-        super().lookup(values, ctx)
-        return ctx.cache["existing"].get(self.natural_key(values))
-
-    def natural_key(self, values: dict):
-        area, site = values.get("area"), values.get("site")
-        return (getattr(area, "pk", area), getattr(site, "pk", site))
+    def existing_queryset(self):
+        return super().existing_queryset().filter(closed_on__isnull=True)  # a row never updates a closed record
 
     def build(self, instance, values: dict, ctx: ImportContext):
         values = {k: v for k, v in values.items() if k not in self.export_only}

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from fenlei.core.models import AuditEntry, Face
+from fenlei.core.testing.excel import exported
 from fenlei.facilities.importexport import ContainerLedger, DropOffPointLedger
 from fenlei.facilities.models import Container, DropOffPoint
 from fenlei.org import services as org_services
@@ -84,9 +85,8 @@ def _sheet(ledger, rows):
 
 def test_excel_round_trip_and_errors(world, points):
     ledger = DropOffPointLedger()
-    path = ledger.export(ledger.export_queryset(DropOffPoint.objects.all()))
-    with open(path, "rb") as fh:
-        plan = ledger.plan(fh, world.alice)
+    book = exported(ledger, ledger.export_queryset(DropOffPoint.objects.all()))
+    plan = ledger.plan(book, world.alice)
     assert plan.ok and plan.unchanged == 2 and not plan.creates and not plan.updates
     bad = _sheet(
         ledger,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from fenlei.core.importexport import CellError, ImportFileError, parse_date, parse_int
 from fenlei.core.models import AuditEntry, Face, ImportJob, ImportState
+from fenlei.core.testing.excel import exported
 from fenlei.org.importexport import SiteLedger
 from fenlei.org.models import Site
 
@@ -50,19 +51,18 @@ def row(
     return [values.get(c.header) for c in SiteLedger.columns]
 
 
-def read_back(path):
-    wb = openpyxl.load_workbook(path)
+def read_back(book):
+    wb = openpyxl.load_workbook(book)
     return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
 
 
 def test_export_then_import_changes_nothing(world):
     ledger = SiteLedger()
-    path = ledger.export(ledger.export_queryset(Site.objects.all()))
-    rows = read_back(path)
+    book = exported(ledger, ledger.export_queryset(Site.objects.all()))
+    rows = read_back(book)
     assert rows[0] == [c.header for c in SiteLedger.columns]
     assert len(rows) == 1 + Site.objects.count()
-    with open(path, "rb") as fh:
-        plan = ledger.plan(fh, world.alice)
+    plan = ledger.plan(book, world.alice)
     assert plan.ok, plan.errors
     assert (len(plan.creates), len(plan.updates), plan.unchanged) == (0, 0, 8)
 
