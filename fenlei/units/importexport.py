@@ -70,7 +70,9 @@ class UnitLedger(PlacedLedger):
         return super().export_queryset(queryset).select_related("site__kind")
 
     def existing_queryset(self):
-        return super().existing_queryset().filter(closed_on__isnull=True)  # a row never updates a closed record
+        return (
+            super().existing_queryset().filter(closed_on__isnull=True)
+        )  # a row never updates a closed record
 
     def build(self, instance, values: dict, ctx: ImportContext):
         values = {k: v for k, v in values.items() if k not in self.export_only}

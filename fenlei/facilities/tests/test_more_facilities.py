@@ -2,10 +2,8 @@
 purchases: their rules, pages, Excel and API."""
 
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -14,7 +12,7 @@ from django.urls import reverse
 
 from fenlei.core import services
 from fenlei.core.models import AuditEntry, Face
-from fenlei.core.testing.excel import exported
+from fenlei.core.testing.excel import exported, sheet
 from fenlei.facilities.importexport import (
     CollectionStationLedger,
     IntermediateFacilityLedger,
@@ -42,18 +40,6 @@ def save(obj):
     obj.full_clean()
     obj.save()
     return obj
-
-
-def sheet(ledger, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append([c.header for c in ledger.columns])
-    for values in rows:
-        ws.append([values.get(c.header) for c in ledger.columns])
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
 
 
 def round_trip(ledger, model, user):

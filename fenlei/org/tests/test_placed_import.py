@@ -15,25 +15,13 @@ from fenlei.core import importexport
 from fenlei.core.audit import using_face
 from fenlei.core.models import AuditEntry, Face
 from fenlei.core.roles import Role
-from fenlei.core.testing.excel import exported
+from fenlei.core.testing.excel import exported, sheet
 from fenlei.facilities.importexport import DropOffPointLedger
 from fenlei.facilities.models import DropOffPoint
 from fenlei.org import services as org
 from fenlei.org.models import Area
 from fenlei.people.importexport import LeadingGroupLedger
 from fenlei.people.models import LeadingGroup
-
-
-def sheet(ledger, rows) -> io.BytesIO:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(ledger.headers())
-    for values in rows:
-        ws.append([values.get(c.header) for c in ledger.columns])
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
 
 
 def point(name, area, **extra):

@@ -1,12 +1,9 @@
 """The people ledgers in Excel: round trips, parents matched by name, one bad row writes nothing."""
 
-import io
-
-import openpyxl
 from django.urls import reverse
 
 from fenlei.core.models import AuditEntry, Face
-from fenlei.core.testing.excel import exported
+from fenlei.core.testing.excel import exported, sheet
 from fenlei.people.importexport import (
     KitchenWasteGroupLedger,
     LeadingGroupLedger,
@@ -24,18 +21,6 @@ from fenlei.people.models import (
     Volunteer,
 )
 from fenlei.people.tests.conftest import save
-
-
-def sheet(ledger, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(ledger.headers())
-    for values in rows:
-        ws.append([values.get(h) for h in ledger.headers()])
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
 
 
 def round_trip(ledger_class, user, queryset):

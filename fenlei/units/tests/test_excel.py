@@ -12,20 +12,9 @@ from django.utils import translation
 from fenlei.core.models import AuditEntry, Face
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user
+from fenlei.core.testing.excel import sheet
 from fenlei.units.importexport import InstitutionLedger, RestaurantLedger
 from fenlei.units.models import InstitutionRecord, RestaurantRecord
-
-
-def sheet(ledger, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(ledger.headers())
-    for values in rows:
-        ws.append([values.get(h) for h in ledger.headers()])
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
 
 
 def exported(ledger, user, model):
