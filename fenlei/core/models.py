@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,18 @@ class Model(models.Model):
         `clean()` then skips its own query for that uniqueness (the database's constraint still
         guards the write)."""
         return bool(self._unique_checked) and self._unique_checked == frozenset(fields)
+
+    def refuse_duplicate(self, message, **lookup) -> None:
+        """Raise `message` (a ValidationError's message: a string or {field: message}) when another row
+        of this model matches `lookup` (None matches NULL). An importer that has already checked the
+        combination for the whole file (`unique_checked`) spares the query; the database's constraint
+        still guards the write."""
+        if self.unique_checked(*lookup):
+            return
+        filters = {k: v for k, v in lookup.items() if v is not None}
+        nulls = {f"{k}__isnull": True for k, v in lookup.items() if v is None}
+        if type(self)._default_manager.filter(**filters, **nulls).exclude(pk=self.pk).exists():
+            raise ValidationError(message)
 
     def audit_snapshot(self) -> dict:
         """The values of the concrete fields as the audit log records them."""

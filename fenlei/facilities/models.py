@@ -94,15 +94,15 @@ class DropOffPoint(Facility):
         super().clean()
         if self.name:
             self.name = self.name.strip()
-            if (
-                self.area_id
-                and not self.unique_checked("area_id", "name")
-                and DropOffPoint.objects.filter(area_id=self.area_id, name=self.name)
-                .exclude(pk=self.pk)
-                .exists()
-            ):
-                raise ValidationError(
-                    {"name": _("A drop-off point named “{name}” already exists here.").format(name=self.name)}
+            if self.area_id:
+                self.refuse_duplicate(
+                    {
+                        "name": _("A drop-off point named “{name}” already exists here.").format(
+                            name=self.name
+                        )
+                    },
+                    area_id=self.area_id,
+                    name=self.name,
                 )
 
 
@@ -165,15 +165,8 @@ def _check_unique_name(obj, message: str) -> None:
     """Trim the name and refuse a second row of the same name in the same area (the form's message)."""
     if obj.name:
         obj.name = obj.name.strip()
-        if (
-            obj.area_id
-            and not obj.unique_checked("area_id", "name")
-            and type(obj)
-            ._default_manager.filter(area_id=obj.area_id, name=obj.name)
-            .exclude(pk=obj.pk)
-            .exists()
-        ):
-            raise ValidationError({"name": message.format(name=obj.name)})
+        if obj.area_id:
+            obj.refuse_duplicate({"name": message.format(name=obj.name)}, area_id=obj.area_id, name=obj.name)
 
 
 class CollectionStation(Facility):

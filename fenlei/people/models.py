@@ -46,16 +46,6 @@ def _phone(verbose_name):
     return models.CharField(verbose_name, max_length=20, blank=True, validators=[phone_validator])
 
 
-def _duplicate(model, obj, message, **lookup) -> None:
-    """Raise on `message` when another row of `model` matches `lookup` (None values match NULL)."""
-    filters = {k: v for k, v in lookup.items() if v is not None}
-    nulls = {f"{k}__isnull": True for k, v in lookup.items() if v is None}
-    if obj.unique_checked(*lookup):
-        return
-    if model._default_manager.filter(**filters, **nulls).exclude(pk=obj.pk).exists():
-        raise ValidationError(message)
-
-
 class PeopleRow(PlacedModel):
     """What every people ledger adds to a placed row: its personal fields and whether it has a site."""
 
@@ -171,9 +161,7 @@ class LeadingGroup(PeopleRow):
         super().clean()
         self.name = (self.name or "").strip()
         if self.name and self.area_id:
-            _duplicate(
-                LeadingGroup,
-                self,
+            self.refuse_duplicate(
                 {"name": _("A leading group named “{name}” already exists here.").format(name=self.name)},
                 area_id=self.area_id,
                 name=self.name,
@@ -222,9 +210,7 @@ class LeadingGroupMember(ChildRow):
         super().clean()
         self.name = (self.name or "").strip()
         if self.name:
-            _duplicate(
-                LeadingGroupMember,
-                self,
+            self.refuse_duplicate(
                 {"name": _("“{name}” is already a member of this group.").format(name=self.name)},
                 group_id=self.group_id,
                 name=self.name,
@@ -273,9 +259,7 @@ class Volunteer(PeopleRow):
         super().clean()
         self.name = (self.name or "").strip()
         if self.name and self.area_id:
-            _duplicate(
-                Volunteer,
-                self,
+            self.refuse_duplicate(
                 {
                     "name": _(
                         "A volunteer named “{name}” is already registered here; add something to tell "
@@ -286,9 +270,7 @@ class Volunteer(PeopleRow):
                 name=self.name,
             )
         if self.id_number:
-            _duplicate(
-                Volunteer,
-                self,
+            self.refuse_duplicate(
                 {"id_number": _("A volunteer with this ID number is already registered.")},
                 id_number=self.id_number,
             )
@@ -415,9 +397,7 @@ class Supervisor(PeopleRow):
             raise ValidationError({"point": _("“{point}” is closed.").format(point=point)})
         self.name = (self.name or "").strip()
         if self.name and self.area_id:
-            _duplicate(
-                Supervisor,
-                self,
+            self.refuse_duplicate(
                 {"name": _("{name} is already on duty here.").format(name=self.name)},
                 area_id=self.area_id,
                 name=self.name,
@@ -473,9 +453,7 @@ class PartyMemberLink(PeopleRow):
                 }
             )
         if self.name and self.area_id:
-            _duplicate(
-                PartyMemberLink,
-                self,
+            self.refuse_duplicate(
                 {"building": _("{name} is already linked to this building.").format(name=self.name)},
                 area_id=self.area_id,
                 name=self.name,
@@ -523,9 +501,7 @@ class KitchenWasteGroup(PeopleRow):
         self.name = (self.name or "").strip()
         self.members = "\n".join(self.member_names)
         if self.name and self.area_id:
-            _duplicate(
-                KitchenWasteGroup,
-                self,
+            self.refuse_duplicate(
                 {"name": _("A group named “{name}” already exists in this street.").format(name=self.name)},
                 area_id=self.area_id,
                 name=self.name,
@@ -584,9 +560,7 @@ class FourPartyLinkage(PeopleRow):
         if not (self.party_contact or self.community_contact or self.owners_contact or self.property_contact):
             raise ValidationError(_("Name at least one contact."))
         if self.closed_on is None:
-            _duplicate(
-                FourPartyLinkage,
-                self,
+            self.refuse_duplicate(
                 {"site": _("{site} already has an open four-party linkage.").format(site=self.site)},
                 site_id=self.site_id,
                 closed_on=None,
@@ -656,9 +630,7 @@ class Participation(PeopleRow):
         if errors:
             raise ValidationError(errors)
         if self.recorded_on:
-            _duplicate(
-                Participation,
-                self,
+            self.refuse_duplicate(
                 {"recorded_on": _("{site} already has a record of this date.").format(site=site)},
                 site_id=self.site_id,
                 recorded_on=self.recorded_on,

@@ -67,11 +67,11 @@ class UnitRecord(PlacedModel):
                 }
             )
         if self.closed_on is None:
-            others = type(self)._default_manager.filter(site_id=self.site_id, closed_on__isnull=True)
-            if others.exclude(pk=self.pk).exists():
-                raise ValidationError(
-                    {"site": _("“{site}” already has an open record in this ledger.").format(site=site)}
-                )
+            self.refuse_duplicate(
+                {"site": _("“{site}” already has an open record in this ledger.").format(site=site)},
+                site_id=self.site_id,
+                closed_on=None,
+            )
 
 
 class InstitutionRecord(UnitRecord):
