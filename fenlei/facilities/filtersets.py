@@ -5,8 +5,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fenlei.core.roles import Action
-from fenlei.core.scoping import for_user
 from fenlei.core.widgets import OneOfManySelect
 from fenlei.facilities.choices import (
     DropOffKind,
@@ -25,7 +23,7 @@ from fenlei.facilities.models import (
     TerminalFacility,
     Vehicle,
 )
-from fenlei.org.filtersets import PlacedFilterSet, StatusFilter
+from fenlei.org.filtersets import PlacedFilterSet, StatusFilter, scoped_choices
 from fenlei.org.models import Hauler
 from fenlei.taxonomy.models import Category
 
@@ -112,16 +110,11 @@ def _stream_choices():
     return [(s.code, s.label) for s in streams()]
 
 
-def _haulers(request):
-    user = getattr(request, "user", None)
-    return for_user(user, Action.VIEW, Hauler.objects.order_by("name")) if user else Hauler.objects.none()
-
-
 class VehicleFilterSet(django_filters.FilterSet):
     """Vehicles are found by their hauler and stream, not by street or community."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    hauler = django_filters.ModelChoiceFilter(label=_("Hauler"), queryset=_haulers)
+    hauler = django_filters.ModelChoiceFilter(label=_("Hauler"), queryset=scoped_choices(Hauler))
     stream = django_filters.MultipleChoiceFilter(
         label=_("Stream"), choices=_stream_choices, widget=OneOfManySelect
     )

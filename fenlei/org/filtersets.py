@@ -27,6 +27,18 @@ def _scoped_areas(level: int):
     return queryset
 
 
+def scoped_choices(model, *, order_by: tuple[str, ...] = ("name",), **filters):
+    """A filter's choices: the rows of `model` (narrowed by `filters`) the requesting user may see."""
+
+    def queryset(request):
+        user = getattr(request, "user", None)
+        if user is None:
+            return model._default_manager.none()
+        return for_user(user, Action.VIEW, model._default_manager.filter(**filters)).order_by(*order_by)
+
+    return queryset
+
+
 def contains_q(fields, value: str) -> Q:
     """Rows where any of `fields` contains `value`, ignoring case as `icontains` does.
 
@@ -107,11 +119,7 @@ class SiteFilterSet(django_filters.FilterSet):
     within = SubtreeFilter(label=_("Within"), queryset=Area.objects.all(), widget=forms.HiddenInput)
     authority = django_filters.ModelChoiceFilter(
         label=_("Industry authority"),
-        queryset=lambda request: (
-            for_user(request.user, Action.VIEW, Authority.objects.all())
-            if request
-            else Authority.objects.none()
-        ),
+        queryset=scoped_choices(Authority),
     )
     status = StatusFilter()
 

@@ -4,21 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fenlei.core.roles import Action
-from fenlei.core.scoping import for_user
 from fenlei.core.widgets import OneOfManySelect
-from fenlei.org.filtersets import PlacedFilterSet
+from fenlei.org.filtersets import PlacedFilterSet, scoped_choices
 from fenlei.org.models import Authority, Hauler, SiteKind
 from fenlei.units.choices import CommitmentState, ContractState, RestaurantSize, SortingStatus
 from fenlei.units.models import InstitutionRecord, RestaurantRecord, expiry_q
-
-
-def _scoped(model):
-    def queryset(request):
-        user = getattr(request, "user", None)
-        return for_user(user, Action.VIEW, model.objects.filter(closed_on__isnull=True)).order_by("name")
-
-    return queryset
 
 
 def _kinds(flag):
@@ -33,7 +23,9 @@ class InstitutionFilterSet(PlacedFilterSet):
         label=_("Kind"), queryset=_kinds("public_institution"), field_name="site__kind"
     )
     authority = django_filters.ModelChoiceFilter(
-        label=_("Industry authority"), queryset=_scoped(Authority), field_name="site__authority"
+        label=_("Industry authority"),
+        queryset=scoped_choices(Authority, closed_on__isnull=True),
+        field_name="site__authority",
     )
     sorting_status = django_filters.MultipleChoiceFilter(
         label=_("Sorting status"), choices=SortingStatus.choices, widget=OneOfManySelect
@@ -65,7 +57,9 @@ class RestaurantFilterSet(PlacedFilterSet):
     size = django_filters.MultipleChoiceFilter(
         label=_("Size"), choices=RestaurantSize.choices, widget=OneOfManySelect
     )
-    hauler = django_filters.ModelChoiceFilter(label=_("Kitchen-waste haulier"), queryset=_scoped(Hauler))
+    hauler = django_filters.ModelChoiceFilter(
+        label=_("Kitchen-waste haulier"), queryset=scoped_choices(Hauler, closed_on__isnull=True)
+    )
     commitment = _ExpiryFilter(
         label=_("Commitment"),
         choices=CommitmentState.choices,
