@@ -189,3 +189,23 @@ def test_the_commitment_scan_is_one_checked_file_read_by_whoever_reads_the_recor
     assert client_for("hal").get(download).status_code == 200  # the haulier on the record reads it
     assert client_for("hal").post(attach, {"slot": "commitment", "files": [scan]}).status_code == 403
     assert client_for("ada").get(download).status_code == 404  # an authority does not reach restaurants
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 15, 9, 0), tick=False)
+def test_list_and_overview_queries_do_not_grow_with_the_rows(world, client_for, school, restaurant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for("alice")
+    c.get(reverse("units:restaurant-list"))  # warm the per-process caches
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [reverse("units:restaurant-list"), reverse("units:institution-list"), reverse("units:index")]
+    before = [queries(u) for u in urls]
+    _restaurants(world, restaurant)  # three more restaurants, in two streets
+    save(InstitutionRecord(area=world.community_b1, site=world.sites["b1_school"], sorting_lead="钱"))
+    assert [queries(u) for u in urls] == before
