@@ -10,5 +10,6 @@ urlpatterns = [
     path("people/", include("fenlei.people.api.urls")),
     path("publicity/", include("fenlei.publicity.api.urls")),
     path("units/", include("fenlei.units.api.urls")),
+    path("collection/", include("fenlei.collection.api.urls")),
     path("core/", include("fenlei.core.api_urls")),
 ]

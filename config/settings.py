@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fenlei.people",
     "fenlei.publicity",
     "fenlei.units",
+    "fenlei.collection",
 ]
 
 MIDDLEWARE = [
@@ -297,4 +298,29 @@ FENLEI_HOUSEHOLDS_PER_POINT = env_int("FENLEI_HOUSEHOLDS_PER_POINT", 400, minimu
 FENLEI_STALE_DAYS = env_int("FENLEI_STALE_DAYS", 90, minimum=1)
 #: Commitments and contracts ending within this many days are listed as expiring.
 FENLEI_EXPIRY_WARN_DAYS = env_int("FENLEI_EXPIRY_WARN_DAYS", 30, minimum=1, maximum=365)
+
+# --- collection and weighing ------------------------------------------------------------------
+#: The heaviest one record may weigh (kg): a truck's load.
+FENLEI_COLLECTION_MAX_KG = env_int("FENLEI_COLLECTION_MAX_KG", 30000, minimum=1)
+#: How far back a record may be dated (days).
+FENLEI_COLLECTION_MAX_AGE_DAYS = env_int("FENLEI_COLLECTION_MAX_AGE_DAYS", 400, minimum=1)
+#: A record entered more than this many days after its day counts as late (timeliness).
+FENLEI_COLLECTION_LATE_DAYS = env_int("FENLEI_COLLECTION_LATE_DAYS", 1, minimum=0)
+#: A restaurant with a signed commitment and no kitchen-waste pick-up for this many days is flagged.
+FENLEI_KITCHEN_GAP_DAYS = env_int("FENLEI_KITCHEN_GAP_DAYS", 3, minimum=1)
+#: Kilograms per litre of bin volume, to convert bins × volume into a weight (a 240 L bin of wet
+#: waste ≈ 0.24 m³ × 0.8 fill × 0.55 t/m³ ÷ 1.2 ≈ 88 kg).
+FENLEI_BIN_KG_PER_LITRE = {
+    "default": 0.367,
+    "wet": 0.367,
+    "food": 0.367,
+    "dry": 0.15,
+    "residual": 0.15,
+    "recyclable": 0.08,
+    "hazardous": 0.2,
+    "mixed": 0.2,
+}
+#: Pairs of streams that may travel on one trip; any other two on one trip raise an alarm.
+FENLEI_COMBINABLE_STREAMS: list[tuple[str, str]] = []
+
 FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)

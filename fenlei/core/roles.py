@@ -60,11 +60,21 @@ _KEEP = frozenset({Action.VIEW, Action.ADD, Action.CHANGE, Action.CLOSE, Action.
 _JOBS = "core.importjob"
 _NONE: frozenset[str] = frozenset()
 
+#: What only the district office configures in collection: devices and their tokens, the reduction
+#: baselines, the expected reports and the validation rules. Streets and communities read them.
+_COLLECTION_OFFICE_ONLY = {
+    "collection.device": frozenset({Action.VIEW}),
+    "collection.baseline": _READ,
+    "collection.expectedreport": _READ,
+    "collection.validationrule": _READ,
+}
+
 ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.DISTRICT_ADMIN: {"*": _ALL, _JOBS: frozenset({Action.VIEW})},
     Role.DISTRICT_LEADER: {"*": _READ, _JOBS: _NONE},
     Role.STREET_ADMIN: {
         "*": _KEEP,
+        **_COLLECTION_OFFICE_ONLY,
         "org.authority": _READ,
         "org.hauler": _READ,
         "taxonomy": _READ,
@@ -72,6 +82,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.COMMUNITY_ADMIN: {
         "*": _KEEP,
+        **_COLLECTION_OFFICE_ONLY,
         "org.area": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
         "org.authority": _READ,
         "org.hauler": _READ,
@@ -88,6 +99,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.INSPECTOR: {"*": frozenset({Action.VIEW}), _JOBS: _NONE},
     Role.HAULER: {
         "*": frozenset({Action.VIEW}),
+        # a haulier reads and exports its own records and trips (its devices write them)
+        "collection.record": _READ,
+        "collection.trip": _READ,
         "org.hauler": frozenset({Action.VIEW, Action.CHANGE}),
         _JOBS: _NONE,
     },

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fenlei.core import audit, services
 from fenlei.core.models import AuditAction
 from fenlei.core.scoping import subtree_q
+from fenlei.org import signals
 from fenlei.org.choices import PATH_SEGMENT, PATH_SEP
 from fenlei.org.models import Area, Authority, Hauler, Site
 from fenlei.org.placed import PlacedModel
@@ -83,8 +84,8 @@ def _follow_site(site: Site) -> int:
         )
         if field is not None:
             follows = {"area_path": site.area_path}
-            if issubclass(model, PlacedModel):
-                follows["area"] = site.community_id  # a ledger row placed at the site moves with it
+            if issubclass(model, PlacedModel) or getattr(model, "area_follows_site", False):
+                follows["area"] = site.community_id  # a row placed at the site moves with it
             moved += (
                 model._default_manager.filter(site=site).exclude(area_path=site.area_path).update(**follows)
             )
@@ -133,6 +134,12 @@ def area_move(*, area: Area, new_parent: Area, by, note: str = "") -> Area:
         depth=F("depth") + delta,
     )
     Area.objects.filter(pk=area.pk).update(parent=new_parent)
+    signals.area_moved.send(
+        sender=Area,
+        area=area,
+        old_parent_path=old_parent.path if old_parent else "",
+        new_parent_path=new_parent.path,
+    )
     for model in scoped_models():
         _rewrite(model, "area_path", old_path, new_path)
     area.refresh_from_db()
@@ -157,9 +164,13 @@ def site_create(*, site: Site, by) -> Site:
 
 
 @transaction.atomic
+@transaction.atomic
 def site_update(*, site: Site, by, data: dict | None = None) -> Site:
     """Change a site; what is attached to it (role assignments, ledger rows) follows a change of community."""
+    old_path = Site.objects.filter(pk=site.pk).values_list("area_path", flat=True).first()
     site = services.update(site, by=by, data=data)
+    if old_path is not None and old_path != site.area_path:
+        signals.site_moved.send(sender=Site, site=site, old_path=old_path, new_path=site.area_path)
     _follow_site(site)
     return site
 
