@@ -38,6 +38,11 @@ AUDIT_FACE = {
 }
 
 
+#: Functions called with (fresh rows, {trip key: Trip}, submission) after records are written, in the
+#: same transaction (e.g. the kitchen-waste chain issues its manifests). Apps append to it in ready().
+AFTER_INGEST: list = []
+
+
 @dataclass
 class IngestResult:
     submission: Submission | None
@@ -210,6 +215,8 @@ def ingest(
             rollups.apply((_fact(c), 1) for c in fresh)
             _trip_sums(fresh, trips)
             _write_time_alarms(fresh, trips)
+            for hook in AFTER_INGEST:
+                hook(fresh, trips, submission)
         result.accepted = len(fresh)
         audit.log(
             submission,

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("fenlei.collection.urls_measures")),
     path("", include("fenlei.collection.urls_records")),
     path("", include("fenlei.collection.urls_kitchen")),
+    path("", include("fenlei.collection.urls_excel")),
 ]

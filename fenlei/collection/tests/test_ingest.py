@@ -262,3 +262,19 @@ def test_rebuild_equals_the_totals_kept_on_write(world, fleet):
     assert all(kept.values())
     rollups.rebuild()
     assert rollups.snapshot() == kept
+
+
+def test_alarm_states_move_only_as_allowed_and_are_audited(world, fleet):
+    from fenlei.collection import alarms
+    from fenlei.collection.choices import AlarmState
+
+    send(fleet, [row(world.sites["a1_estate"], "dry", 10, client_id="v", vehicle="浙A10001")])
+    alarm = Alarm.objects.get(kind=AlarmKind.VEHICLE_STREAM)
+    assert alarm.area_path == world.community_a1.path  # routed to the source's street and community
+    with pytest.raises(ValidationError):
+        alarms.set_state(alarm, state=AlarmState.RESOLVED, by=world.sam)  # no note
+    alarms.set_state(alarm, state=AlarmState.ACKNOWLEDGED, by=world.sam)
+    alarms.set_state(alarm, state=AlarmState.RESOLVED, by=world.sam, note="已约谈收运企业")
+    with pytest.raises(ValidationError):
+        alarms.set_state(alarm, state=AlarmState.ACKNOWLEDGED, by=world.sam)
+    assert AuditEntry.objects.filter(object_id=str(alarm.pk), content_type__model="alarm").count() == 2
