@@ -62,11 +62,19 @@ def summary(kind: str, evidence: dict) -> str:
 
 def raise_alarms(found: list[dict]) -> int:
     """Create the alarms of `found` (dicts of Alarm fields with a `key`) that do not exist yet."""
-    alarms = []
+    unique = {}
     for data in found:
+        unique.setdefault(data["key"], data)
+    existing = set()
+    keys = list(unique)
+    for i in range(0, len(keys), 900):
+        existing.update(Alarm.objects.filter(key__in=keys[i : i + 900]).values_list("key", flat=True))
+    alarms = []
+    for key, data in unique.items():
+        if key in existing:
+            continue
         data = dict(data)
         data.setdefault("summary", summary(data["kind"], data.get("evidence", {}))[:300])
         alarms.append(Alarm(**data))
-    before = Alarm.objects.filter(key__in=[a.key for a in alarms]).count()
-    Alarm.objects.bulk_create(alarms, ignore_conflicts=True)
-    return Alarm.objects.filter(key__in=[a.key for a in alarms]).count() - before
+    Alarm.objects.bulk_create(alarms, ignore_conflicts=True)  # a concurrent writer may have raised one
+    return len(alarms)

@@ -190,7 +190,8 @@ class Trip(ScopedModel):
     #: The streams its pick-ups carried, comma-separated and sorted (kept on write).
     streams = models.CharField(_("streams carried"), max_length=100, blank=True, editable=False)
     origin = models.CharField(_("origin"), max_length=24, blank=True, editable=False)
-    client_id = models.CharField(_("client trip id"), max_length=64, blank=True)
+    #: NULL when the trip has none (NULLs never collide in the unique index, which every lookup uses).
+    client_id = models.CharField(_("client trip id"), max_length=64, null=True, blank=True)  # noqa: DJ001
 
     scope = Scope(area="area_path", hauler="hauler_id")
 
@@ -199,9 +200,7 @@ class Trip(ScopedModel):
         verbose_name_plural = _("trips")
         ordering = ["-day", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["origin", "client_id"], condition=~Q(client_id=""), name="collection_trip_client"
-            ),
+            models.UniqueConstraint(fields=["origin", "client_id"], name="collection_trip_client"),
         ]
         indexes = [
             models.Index(fields=["area_path", "day"], name="collection_trip_path_day"),
@@ -261,7 +260,8 @@ class Record(ScopedModel):
     face = models.CharField(_("entry face"), max_length=10, choices=EntryFace.choices)
     submission = _fk("collection.Submission", _("submission"), on_delete=models.SET_NULL)
     origin = models.CharField(_("origin"), max_length=24, blank=True, editable=False)
-    client_id = models.CharField(_("client record id"), max_length=64, blank=True)
+    #: NULL when the record has none (NULLs never collide in the unique index, which every lookup uses).
+    client_id = models.CharField(_("client record id"), max_length=64, null=True, blank=True)  # noqa: DJ001
     #: A short hash of the content: a retry with the same client id and another digest is refused.
     digest = models.CharField(_("digest"), max_length=16, blank=True, editable=False)
     #: Entered more than FENLEI_COLLECTION_LATE_DAYS after its day (timeliness counts it).
@@ -293,17 +293,22 @@ class Record(ScopedModel):
         verbose_name_plural = _("collection records")
         ordering = ["-occurred_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["origin", "client_id"], condition=~Q(client_id=""), name="collection_record_client"
-            ),
+            models.UniqueConstraint(fields=["origin", "client_id"], name="collection_record_client"),
             models.CheckConstraint(condition=Q(weight_kg__gt=0), name="collection_record_weight_positive"),
         ]
         indexes = [
             models.Index(fields=["area_path", "day"], name="collection_record_path_day"),
             models.Index(fields=["site", "day"], name="collection_record_site_day"),
             models.Index(fields=["hauler", "day"], name="collection_record_hauler_day"),
-            models.Index(fields=["vehicle", "day"], name="collection_record_vehicle_day"),
-            models.Index(fields=["trip", "seq"], name="collection_record_trip"),
+            # most records name no vehicle and no trip: those stay out of these two indexes
+            models.Index(
+                fields=["vehicle", "day"],
+                name="collection_record_vehicle_day",
+                condition=Q(vehicle__isnull=False),
+            ),
+            models.Index(
+                fields=["trip", "seq"], name="collection_record_trip", condition=Q(trip__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

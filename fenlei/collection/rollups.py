@@ -78,15 +78,16 @@ def deltas(facts: Iterable[tuple[Fact, int]]) -> list[Deltas]:
         attrs=("area_path",),
     )
     hauler_day = Deltas(HaulerDay, ("hauler", "day", "stream"), ("grams", "records"))
-    chains: dict[str, list[int]] = {}
+    # one pass over the facts; the areas' totals are then spread up the tree once per
+    # (area, day, stream) rather than once per record
+    by_place: dict[tuple, list[int]] = {}
     for f, sign in facts:
-        chain = chains.get(f.area_path)
-        if chain is None:
-            chain = chains[f.area_path] = [ids[p] for p in _ancestor_paths(f.area_path) if p in ids]
-        month = f.day.replace(day=1)
-        for area_id in chain:
-            area_day.add((area_id, f.day, f.stream), (f.grams, 1), sign=sign)
-            area_month.add((area_id, month, f.stream), (f.grams, 1), sign=sign)
+        key = (f.area_path, f.day, f.stream)
+        t = by_place.get(key)
+        if t is None:
+            t = by_place[key] = [0, 0]
+        t[0] += sign * f.grams
+        t[1] += sign
         if f.site_id is not None:
             site_day.add(
                 (f.site_id, f.day, f.stream),
@@ -96,6 +97,15 @@ def deltas(facts: Iterable[tuple[Fact, int]]) -> list[Deltas]:
             )
         if f.hauler_id is not None:
             hauler_day.add((f.hauler_id, f.day, f.stream), (f.grams, 1), sign=sign)
+    chains: dict[str, list[int]] = {}
+    for (path, day, stream), (g, n) in by_place.items():
+        chain = chains.get(path)
+        if chain is None:
+            chain = chains[path] = [ids[p] for p in _ancestor_paths(path) if p in ids]
+        month = day.replace(day=1)
+        for area_id in chain:
+            area_day.add((area_id, day, stream), (g, n))
+            area_month.add((area_id, month, stream), (g, n))
     return [area_day, area_month, site_day, hauler_day]
 
 

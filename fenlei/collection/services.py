@@ -314,7 +314,7 @@ def _insert(fresh: list[Checked], trips: dict[str, Trip], *, face, origin, submi
             face,
             sid,
             origin if c.client_id else "",
-            c.client_id,
+            c.client_id or None,
             c.digest,
             c.late,
             False,

@@ -139,6 +139,7 @@ class Checker:
         self.now = now or timezone.now()
         self.tz = timezone.get_current_timezone()
         self.today = timezone.localdate(self.now, self.tz)
+        self.latest = self.now + datetime.timedelta(minutes=5)
         self.earliest = self.today - datetime.timedelta(days=settings.FENLEI_COLLECTION_MAX_AGE_DAYS)
         self.late_days = settings.FENLEI_COLLECTION_LATE_DAYS
         self.max_kg = max_kg()
@@ -227,9 +228,9 @@ class Checker:
             )
 
         occurred_at = self._when(row.get("occurred_at"), errors)
-        day = timezone.localdate(occurred_at, self.tz) if occurred_at else None
+        day = occurred_at.astimezone(self.tz).date() if occurred_at else None
         if day is not None:
-            if occurred_at > self.now + datetime.timedelta(minutes=5):
+            if occurred_at > self.latest:
                 errors["occurred_at"] = _("{value} is in the future.").format(value=row.get("occurred_at"))
             elif day < self.earliest:
                 errors["occurred_at"] = _("{value} is more than {days} days ago.").format(
@@ -328,7 +329,7 @@ class Checker:
 
         if errors:
             raise RowError(errors)
-        late = (timezone.localdate(self.now, self.tz) - day).days > self.late_days
+        late = (self.today - day).days > self.late_days
         site_id = site[0] if site else None
         area_id, area_path = (site[3], site[2]) if site else (area[0], area[2])
         digest = hashlib.blake2b(
@@ -393,19 +394,30 @@ class Checker:
             when = datetime.datetime.combine(value, datetime.time())
         else:
             text = str(value).strip()
-            try:
-                when = parse_datetime(text.replace(" ", "T", 1) if "T" not in text else text)
-                if when is None and (d := parse_date(text)) is not None:
-                    when = datetime.datetime.combine(d, datetime.time())
+            try:  # the ISO form devices send is read by the fast C parser; the rest by Django's
+                when = datetime.datetime.fromisoformat(text) if len(text) > 10 else None
             except ValueError:
                 when = None
+            if when is None:
+                when = self._parse_loose(text)
             if when is None:
                 errors["occurred_at"] = _("“{value}” is not a time (use 2026-11-28T07:30:00+08:00).").format(
                     value=text[:40]
                 )
                 return None
-        if timezone.is_naive(when):
+        if when.tzinfo is None:
             when = timezone.make_aware(when, self.tz)
+        return when
+
+    @staticmethod
+    def _parse_loose(text: str) -> datetime.datetime | None:
+        """A time as people write it: "2026-06-15 07:30", "2026-06-15T07:30:00", a date alone."""
+        try:
+            when = parse_datetime(text.replace(" ", "T", 1) if "T" not in text else text)
+            if when is None and (d := parse_date(text)) is not None:
+                when = datetime.datetime.combine(d, datetime.time())
+        except ValueError:
+            return None
         return when
 
     def _source(self, row, errors):
