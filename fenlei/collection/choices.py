@@ -25,6 +25,7 @@ class EntryFace(models.TextChoices):
     IMPORT = "import", pgettext_lazy("entry face", "Excel import")
     API = "api", pgettext_lazy("entry face", "API")
     DEVICE = "device", pgettext_lazy("entry face", "device")
+    CLI = "cli", pgettext_lazy("entry face", "command line")
     SYSTEM = "system", pgettext_lazy("entry face", "system")
 
 

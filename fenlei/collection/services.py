@@ -22,21 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fenlei.collection import rollups
-from fenlei.collection.choices import AlarmKind, EntryFace
+from fenlei.collection.choices import AlarmKind
 from fenlei.collection.models import Device, Record, Submission, Trip
 from fenlei.collection.validation import Checked, Checker, RowError
 from fenlei.core import audit, services
-from fenlei.core.models import AuditAction, Face
-
-#: The face of the audit log for each entry face.
-AUDIT_FACE = {
-    EntryFace.FORM: Face.WEB,
-    EntryFace.IMPORT: Face.IMPORT,
-    EntryFace.API: Face.API,
-    EntryFace.DEVICE: Face.API,
-    EntryFace.SYSTEM: Face.SYSTEM,
-}
-
+from fenlei.core.models import AuditAction
 
 #: Functions called with (fresh rows, {trip key: Trip}, submission) after records are written, in the
 #: same transaction (e.g. the kitchen-waste chain issues its manifests). Apps append to it in ready().
@@ -222,7 +212,6 @@ def ingest(
             submission,
             AuditAction.CREATE,
             by=by,
-            face=AUDIT_FACE.get(face, Face.SYSTEM),
             changes={
                 "received": [None, result.received],
                 "accepted": [None, result.accepted],

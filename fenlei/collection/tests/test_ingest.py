@@ -58,7 +58,7 @@ def test_valid_rows_are_kept_and_totals_follow_at_every_level(world, fleet):
     assert HaulerDay.objects.get(hauler=world.hauler, day=D, stream="wet").records == 2
     # one audit entry for the batch, naming its counts
     entry = AuditEntry.objects.get(object_id=str(result.submission.pk), content_type__model="submission")
-    assert entry.face == "api" and entry.changes["accepted"] == [None, 4]
+    assert entry.face == "system" and entry.changes["accepted"] == [None, 4]  # no face set: a direct call
 
 
 def test_a_retry_is_never_counted_twice(world, fleet):
