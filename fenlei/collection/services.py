@@ -101,11 +101,23 @@ def _lock(origin: str, device: Device | None, user) -> None:
 
 def _existing(origin: str, client_ids: list[str]) -> dict[str, str]:
     """client id → digest of the records of `origin` already stored with those ids."""
+    if not client_ids:
+        return {}
+    if connection.vendor == "postgresql":  # one array parameter instead of chunks of IN lists
+        table = connection.ops.quote_name(Record._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT client_id, digest FROM {table} WHERE origin = %s AND client_id = ANY(%s)",
+                [origin, client_ids],
+            )
+            return dict(cursor.fetchall())
     found: dict[str, str] = {}
     for i in range(0, len(client_ids), 900):
         chunk = client_ids[i : i + 900]
         found.update(
-            Record.objects.filter(origin=origin, client_id__in=chunk).values_list("client_id", "digest")
+            Record.objects.filter(origin=origin, client_id__in=chunk)
+            .order_by()
+            .values_list("client_id", "digest")
         )
     return found
 
@@ -314,7 +326,14 @@ def _insert(fresh: list[Checked], trips: dict[str, Trip], *, face, origin, submi
         for c in fresh
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one go; executemany would wait for each row's round trip
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for p in params:
+                    copy.write_row(p)
+        else:
+            cursor.executemany(sql, params)
 
 
 def _trip_sums(fresh: list[Checked], trips: dict[str, Trip]) -> None:
