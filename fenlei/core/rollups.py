@@ -87,7 +87,8 @@ class Deltas:
                 arrays = ", ".join(f"%s::{t}[]" for t in types)
                 head, _values, tail = sql.partition(f"VALUES ({', '.join(['%s'] * len(columns))})")
                 cursor.execute(
-                    f"{head}SELECT * FROM unnest({arrays}){tail}", [list(col) for col in zip(*params)]
+                    f"{head}SELECT * FROM unnest({arrays}){tail}",
+                    [list(col) for col in zip(*params, strict=True)],
                 )
             else:
                 cursor.executemany(sql, params)
