@@ -134,8 +134,11 @@ class RecordViewSet(CollectionViewSet):
         if result.rejected:
             raise _field_errors(result.rejected[0]["errors"])
         if result.duplicates:
+            client_id = row.get("client_id")
+            if isinstance(client_id, float) and client_id.is_integer():
+                client_id = int(client_id)  # as the checker reads it
             record = Record.objects.get(
-                origin=services.origin_of(user=request.user), client_id=str(row.get("client_id")).strip()
+                origin=services.origin_of(user=request.user), client_id=str(client_id).strip()
             )
             answer = status.HTTP_200_OK
         else:

@@ -384,3 +384,88 @@ def test_alarm_states_move_through_the_service(world, alarms, api_for):
         "resolved"
     ]
     assert sam.get(url("alarm-history", alarm.pk)).json()["count"] == 2
+
+
+# --- every list: the same number of queries for 2 rows as for 10 ---------------------------------
+
+
+def _add_trips(world, fleet, n, start):
+    send(
+        fleet,
+        [
+            row(
+                world.sites["a1_estate"],
+                "wet",
+                5,
+                client_id=f"t{start + i}",
+                vehicle="浙A10001",
+                trip=f"T{start + i}",
+            )
+            for i in range(n)
+        ],
+    )
+
+
+def _add_alarms(world, fleet, n, start):
+    # a dry load on the wet truck, one day each: one vehicle alarm per day
+    send(
+        fleet,
+        [
+            row(
+                world.sites["a1_estate"],
+                "dry",
+                5,
+                client_id=f"x{start + i}",
+                vehicle="浙A10001",
+                when=f"2026-05-{start + i + 1:02d}T08:00:00+08:00",
+            )
+            for i in range(n)
+        ],
+    )
+
+
+def _add_devices(world, fleet, n, start):
+    for i in range(n):
+        services.device_create(
+            device=Device(
+                name=f"地磅{start + i}", kind="weighbridge", area=world.district, hauler=world.hauler
+            ),
+            by=world.alice,
+        )
+
+
+def _add_records(world, fleet, n, start):
+    send(
+        fleet,
+        [
+            row(world.sites["a2_open"], "wet", 3, client_id=f"r{start + i}", vehicle="浙A10001")
+            for i in range(n)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("route", "add"),
+    [
+        ("record-list", _add_records),
+        ("trip-list", _add_trips),
+        ("alarm-list", _add_alarms),
+        ("device-list", _add_devices),
+    ],
+)
+def test_list_query_counts_do_not_grow_with_the_rows(world, fleet, api_for, route, add):
+    client = api_for("hal")  # a role held over a haulier: sees each of these lists' rows
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(route))
+        assert response.status_code == 200
+        return len(queries), response.json()["count"]
+
+    add(world, fleet, 2, 0)
+    measure()  # warm the caches (role assignments, content types)
+    few, count_few = measure()
+    add(world, fleet, 8, 2)
+    many, count_many = measure()
+    assert count_many > count_few
+    assert many == few, f"{route}: {few} queries for {count_few} rows, {many} for {count_many}"
