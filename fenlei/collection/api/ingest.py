@@ -16,6 +16,7 @@ import json
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -103,7 +104,7 @@ class MayIngest(permissions.BasePermission):
     """A device's token, or a person whose roles grant adding collection records somewhere (where
     exactly is worked out by the view: the areas where the person may place records)."""
 
-    message = _("You may not add collection records anywhere.")
+    message = gettext_lazy("You may not add collection records anywhere.")
 
     def has_permission(self, request, view) -> bool:
         return isinstance(request.auth, Device) or can_anywhere(request.user, Action.ADD, Record)

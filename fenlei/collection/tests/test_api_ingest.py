@@ -255,6 +255,10 @@ def test_a_persons_system_sends_within_the_areas_where_the_person_may_add(world,
     assert alice.json()["accepted"] == 1
     for name in ("hal", "mia", "nina", "leo"):
         assert api_for(name).post(URL, {"records": [row(a1)]}, format="json").status_code == 403, name
+    refused = api_for("nina").post(URL, {"records": [row(a1)]}, format="json")
+    assert refused.json()["detail"] == "您无权在任何区域添加收运记录。"
+    english = api_for("nina").post(URL, {"records": [row(a1)]}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "You may not add collection records anywhere."
 
 
 def test_each_device_has_its_own_rate(world, fleet, settings):
