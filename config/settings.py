@@ -230,6 +230,8 @@ REST_FRAMEWORK = {
         "user": env_str("FENLEI_API_USER_RATE", "6000/min"),
         # File uploads to ledger rows, per user (fenlei.core.api_attachments.UploadRateThrottle).
         "upload": env_str("FENLEI_API_UPLOAD_RATE", "60/min"),
+        # Requests per weighing device or haulier's system (fenlei.collection.api.auth.DeviceRateThrottle).
+        "device": env_str("FENLEI_API_DEVICE_RATE", "600/min"),
     },
 }
 # Filters: the blank choice of a filter's drop-down means "no filter".
@@ -245,7 +247,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"FacilityStatusEnum": "fenlei.facilities.choices.FacilityStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "FacilityStatusEnum": "fenlei.facilities.choices.FacilityStatus",
+        "DeviceKindEnum": "fenlei.collection.choices.DeviceKind",
+        "AlarmKindEnum": "fenlei.collection.choices.AlarmKind",
+        "EntryFaceEnum": "fenlei.collection.choices.EntryFace",
+        "AuditFaceEnum": "fenlei.core.models.Face",
+    },
 }
 
 # --- caches (throttling state) ----------------------------------------------------------------
@@ -320,6 +328,10 @@ FENLEI_BIN_KG_PER_LITRE = {
     "hazardous": 0.2,
     "mixed": 0.2,
 }
+#: The bulk endpoint (POST /api/collection/ingest/): the most records one request may carry, and the
+#: largest body it reads (a larger one is refused from its Content-Length, before it is read).
+FENLEI_INGEST_MAX_RECORDS = env_int("FENLEI_INGEST_MAX_RECORDS", 10000, minimum=1, maximum=100000)
+FENLEI_INGEST_MAX_MB = env_int("FENLEI_INGEST_MAX_MB", 16, minimum=1, maximum=256)
 #: Pairs of streams that may travel on one trip; any other two on one trip raise an alarm.
 FENLEI_COMBINABLE_STREAMS: list[tuple[str, str]] = []
 
