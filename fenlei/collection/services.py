@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,7 +276,7 @@ def _trips(fresh: list[Checked], origin: str) -> dict[str, Trip]:
         )
         for t in new:
             t.area_path = paths.get(t.vehicle_id, t.area_path)
-            t.save()
+        Trip.objects.bulk_create(new)  # the primary keys come back (RETURNING) on both databases
     return trips
 
 
@@ -337,32 +337,40 @@ def _insert(fresh: list[Checked], trips: dict[str, Trip], *, face, origin, submi
 
 
 def _trip_sums(fresh: list[Checked], trips: dict[str, Trip]) -> None:
-    if not trips:
+    if trips:
+        refresh_trips({trips[c.trip_key].pk for c in fresh if c.trip_key})
+
+
+def refresh_trips(trip_ids) -> None:
+    """Recompute the sums of these trips (kg, pick-ups, streams carried) from their live records:
+    one grouped read over the trips' index, one batch of updates."""
+    ids = sorted(set(trip_ids))
+    if not ids:
         return
-    add: dict[int, list] = defaultdict(lambda: [0, 0, set()])
-    for c in fresh:
-        if c.trip_key:
-            a = add[trips[c.trip_key].pk]
-            a[0] += c.weight_kg
-            a[1] += 1
-            a[2].add(c.stream)
-    adjust_trips({pk: (kg, n) for pk, (kg, n, _s) in add.items()})
-
-
-def adjust_trips(changes: dict[int, tuple]) -> None:
-    """Add (kg, pick-ups) to each trip's sums and recompute the streams it carried."""
-    for pk, (kg, n) in sorted(changes.items()):
-        Trip.objects.filter(pk=pk).update(pickups_kg=F("pickups_kg") + kg, pickups=F("pickups") + n)
-    carried: dict[int, set] = defaultdict(set)
-    for trip_id, stream in (
-        Record.objects.filter(trip_id__in=list(changes), voided_at__isnull=True)
-        .values_list("trip_id", "stream")
-        .distinct()
-        .order_by()
-    ):
-        carried[trip_id].add(stream)
-    for pk in sorted(changes):
-        Trip.objects.filter(pk=pk).update(streams=",".join(sorted(carried.get(pk, ()))))
+    sums: dict[int, list] = {pk: [Decimal(0), 0, set()] for pk in ids}
+    for i in range(0, len(ids), 900):
+        rows = (
+            Record.objects.filter(trip_id__in=ids[i : i + 900], voided_at__isnull=True)
+            .values_list("trip_id", "stream")
+            .annotate(kg=Sum("weight_kg"), n=Count("id"))
+            .order_by()
+        )
+        for trip_id, stream, kg, n in rows:
+            t = sums[trip_id]
+            t[0] += kg or 0
+            t[1] += n
+            t[2].add(stream)
+    q = connection.ops.quote_name
+    table = q(Trip._meta.db_table)
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {q('pickups_kg')} = %s, {q('pickups')} = %s, {q('streams')} = %s WHERE id = %s",
+            [
+                (ops.adapt_decimalfield_value(kg, 12, 2), n, ",".join(sorted(streams)), pk)
+                for pk, (kg, n, streams) in sums.items()
+            ],
+        )
 
 
 def combinable(a: str, b: str) -> bool:
@@ -459,7 +467,7 @@ def correct(record: Record, *, by, data: dict, note: str = "", within: list[str]
         raise ValidationError(exc.errors) from None
     before = record.audit_snapshot()
     old_fact = rollups.fact(record)
-    old_kg, old_trip = record.weight_kg, record.trip_id
+    old_trip = record.trip_id
     for attr in (
         "occurred_at",
         "day",
@@ -486,7 +494,7 @@ def correct(record: Record, *, by, data: dict, note: str = "", within: list[str]
     record.save()
     rollups.apply([(old_fact, -1), (rollups.fact(record), 1)])
     if old_trip:
-        adjust_trips({old_trip: (record.weight_kg - old_kg, 0)})
+        refresh_trips([old_trip])
     audit.log(record, AuditAction.UPDATE, by=by, changes=changes, note=note)
     return record
 
@@ -504,7 +512,7 @@ def void(record: Record, *, by, reason: str) -> Record:
     record.save(update_fields=["voided_at", "void_reason", "updated_at"])
     rollups.apply([(rollups.fact(record), -1)])
     if record.trip_id:
-        adjust_trips({record.trip_id: (-record.weight_kg, -1)})
+        refresh_trips([record.trip_id])
     audit.log(
         record,
         AuditAction.DELETE,
