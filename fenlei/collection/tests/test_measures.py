@@ -12,14 +12,16 @@ The records (kg), all of 绿洁环卫 (the device's haulier) unless said otherwi
 """
 
 import datetime
+import re
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 
 from fenlei.collection import selectors, services
 from fenlei.collection.choices import EntryFace
-from fenlei.collection.models import Baseline
+from fenlei.collection.models import Baseline, ExpectedReport, ValidationRule
 from fenlei.collection.selectors import Comparison, Window
 from fenlei.collection.tests.conftest import row
 from fenlei.core import services as core_services
@@ -238,3 +240,176 @@ def test_query_count_does_not_grow_with_the_subtree(may_world, django_assert_num
             selectors.children(subject, c)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+# --- the overview page and the API: the same numbers, scoped --------------------------------------
+
+
+def page(client_for, name, **query):
+    c = client_for(name)
+    c.cookies["fenlei_language"] = "en"
+    return c.get(reverse("collection:index"), query)
+
+
+def test_overview_page_shows_the_hand_worked_figures(may_world, client_for):
+    w = may_world
+    r = page(client_for, "sam", area=w.street_a.pk, period="2026-05")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "2026-5" in html  # the period's label
+    m = r.context["m"]
+    assert m.total.kg == 1000
+    row = re.search(r'<tr data-stream="wet">(.*?)</tr>', html, re.S).group(1)
+    assert "500.0" in row and "400.0" in row and "+25.0%" in row and "+100.0%" in row
+    assert re.search(r'<div class="stat" data-rate="food_share"><span class="num">52.6%', html)
+    # each child area opens its own overview, for the same period
+    assert f"?area={w.community_a1.pk}&amp;period=2026-05" in html
+    assert "甲二社区" in html
+    # the period before and after
+    assert "period=2026-04" in html and "period=2026-06" in html
+
+
+def test_overview_page_is_scoped(may_world, client_for):
+    w = may_world
+    assert page(client_for, "olly", area=w.street_a.pk).status_code == 404
+    assert page(client_for, "hal", area=w.street_a.pk).status_code == 404
+    hal = page(client_for, "hal", period="2026-05")
+    assert hal.status_code == 200 and hal.context["m"].total.kg == 1000
+    assert hal.context["children"] == [] and hal.context["quality"] is None
+    mia = page(client_for, "mia", period="2026-05")
+    assert mia.context["subject"].kind == "site" and mia.context["m"].total.kg == 950
+    cora = page(client_for, "cora", period="2026-05")
+    assert cora.context["m"].total.kg == 950  # 甲一社区 only
+    nina = page(client_for, "nina")
+    assert nina.status_code == 200 and nina.context["subject"] is None
+    assert page(client_for, None).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "2026-13"},
+        {"start": "2026-05-01"},
+        {"start": "2026-05-10", "end": "2026-05-01"},
+        {"kind": "decade"},
+    ],
+)
+def test_a_wrong_period_is_a_400(may_world, client_for, query):
+    r = page(client_for, "sam", **query)
+    assert r.status_code == 400 and r.context["form"].errors
+
+
+def test_open_alarms_are_counted_by_family(may_world, client_for):
+    from fenlei.collection.alarms import raise_alarms
+    from fenlei.collection.choices import AlarmKind
+
+    w = may_world
+    estate = w.sites["a1_estate"]
+    base = {"area_id": w.community_a1.pk, "area_path": estate.area_path, "site_id": estate.pk}
+    day = datetime.date(2026, 5, 31)
+    raise_alarms(
+        [
+            {**base, "kind": AlarmKind.ONLY_MIXED, "key": "t1", "first_day": day, "last_day": day},
+            {**base, "kind": AlarmKind.POOR_GRADES, "key": "t2", "first_day": day, "last_day": day},
+            {**base, "kind": AlarmKind.OUTLIER, "key": "t3", "first_day": day, "last_day": day},
+        ]
+    )
+    counts = {a["family"]: a["count"] for a in page(client_for, "sam").context["alarms"]}
+    assert counts == {"mixing": 2, "quality": 1}
+    counts = {a["family"]: a["count"] for a in page(client_for, "olly").context["alarms"]}
+    assert counts == {"mixing": 0, "quality": 0}
+
+
+def test_api_gives_the_page_numbers(may_world, api_for):
+    w = may_world
+    r = api_for("sam").get(reverse("collection-api:measures"), {"area": w.street_a.pk, "period": "2026-05"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["subject"] == {"kind": "area", "id": w.street_a.pk, "name": "甲街道", "population": 5000}
+    assert data["total"]["kg"] == 1000 and data["total"]["change_pct"] == pytest.approx(25.0)
+    wet = next(s for s in data["streams"] if s["stream"] == "wet")
+    assert (wet["kg"], wet["previous_kg"], wet["last_year_kg"]) == (500, 400, 250)
+    assert data["rates"]["food_share"]["value"] == pytest.approx(500 / 950)
+    assert data["rates"]["per_capita_kg"]["value"] == pytest.approx(1000 / 5000 / 31)
+    assert data["previous"] == {"start": "2026-04-01", "end": "2026-04-30"}
+    children = api_for("sam").get(reverse("collection-api:measures-children"), {"period": "2026-05"}).json()
+    assert {c["name"]: c["kg"] for c in children["children"]} == {"甲一社区": 950, "甲二社区": 50}
+    assert api_for("olly").get(reverse("collection-api:measures"), {"area": w.street_a.pk}).status_code == 404
+    assert api_for("nina").get(reverse("collection-api:measures")).status_code == 404
+    assert api_for("sam").get(reverse("collection-api:measures"), {"period": "x"}).status_code == 400
+    hal = api_for("hal").get(reverse("collection-api:measures"), {"period": "2026-05"}).json()
+    assert hal["subject"]["kind"] == "hauler" and hal["total"]["kg"] == 1000
+    assert api_for("hal").get(reverse("collection-api:measures-quality")).status_code == 403
+
+
+def test_api_is_in_the_openapi_schema(world, api_for):
+    schema = api_for("alice").get(reverse("api-schema"), {"format": "json"}).json()
+    for path in (
+        "/api/collection/measures/",
+        "/api/collection/measures/children/",
+        "/api/collection/measures/quality/",
+    ):
+        assert "get" in schema["paths"][path]
+    assert "MeasuresSerializer" in str(schema["paths"]["/api/collection/measures/"]) or "Measures" in str(
+        schema["components"]["schemas"]
+    )
+
+
+# --- the office's configuration ---------------------------------------------------------------------
+
+
+def test_baselines_are_kept_by_the_office_and_audited(world, client_for):
+    from fenlei.core.models import AuditEntry
+
+    alice = client_for("alice")
+    r = alice.post(
+        reverse("collection:baseline-add"),
+        {"area": world.street_a.pk, "stream": "dry", "kg_per_day": "20", "label": "2019年均值"},
+    )
+    assert r.status_code == 302
+    baseline = Baseline.objects.get()
+    assert baseline.area_path == world.street_a.path
+    assert AuditEntry.objects.filter(content_type__model="baseline", object_id=str(baseline.pk)).count() == 1
+    r = alice.post(
+        reverse("collection:baseline-edit", args=[baseline.pk]),
+        {"area": world.street_a.pk, "stream": "dry", "kg_per_day": "18", "label": "2019年均值"},
+    )
+    assert r.status_code == 302
+    baseline.refresh_from_db()
+    assert baseline.kg_per_day == 18
+    entry = AuditEntry.objects.filter(content_type__model="baseline").order_by("-pk").first()
+    assert entry.changes["kg_per_day"] == ["20.00", "18"] or "kg_per_day" in entry.changes
+    # a negative baseline is refused
+    r = alice.post(
+        reverse("collection:baseline-add"), {"area": world.street_b.pk, "kg_per_day": "-1", "label": "x"}
+    )
+    assert r.status_code == 400
+    # the street reads, but does not keep; the other street does not see it
+    assert client_for("sam").get(reverse("collection:baseline-list")).status_code == 200
+    assert client_for("sam").get(reverse("collection:baseline-add")).status_code == 403
+    assert client_for("sam").get(reverse("collection:baseline-edit", args=[baseline.pk])).status_code == 403
+    assert client_for("olly").get(reverse("collection:baseline-edit", args=[baseline.pk])).status_code == 404
+    assert "2019年均值" not in client_for("olly").get(reverse("collection:baseline-list")).content.decode()
+
+
+def test_rules_and_expected_reports_forms(world, client_for):
+    alice = client_for("alice")
+    r = alice.post(
+        reverse("collection:validationrule-add"),
+        {"area": world.district.pk, "kind": "wet_share", "minimum": "60", "maximum": "10", "active": "on"},
+    )
+    assert r.status_code == 400 and "maximum" in r.context["form"].errors
+    r = alice.post(reverse("collection:validationrule-add"), {"area": world.district.pk, "kind": "wet_share"})
+    assert r.status_code == 400
+    r = alice.post(
+        reverse("collection:validationrule-add"),
+        {"area": world.district.pk, "kind": "wet_share", "minimum": "10", "maximum": "60", "active": "on"},
+    )
+    assert r.status_code == 302 and ValidationRule.objects.get().area_path == world.district.path
+    r = alice.post(
+        reverse("collection:expectedreport-add"),
+        {"area": world.street_a.pk, "stream": "wet", "frequency": "daily", "active": "on"},
+    )
+    assert r.status_code == 302 and ExpectedReport.objects.get().site_kind is None
+    html = client_for("sam").get(reverse("collection:expectedreport-list")).content.decode()
+    assert "甲街道" in html
