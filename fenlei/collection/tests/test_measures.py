@@ -413,3 +413,26 @@ def test_rules_and_expected_reports_forms(world, client_for):
     assert r.status_code == 302 and ExpectedReport.objects.get().site_kind is None
     html = client_for("sam").get(reverse("collection:expectedreport-list")).content.decode()
     assert "甲街道" in html
+
+
+def test_the_command_prints_the_same_numbers(may_world):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    w = may_world
+    out = StringIO()
+    call_command("measures", "--as", "sam", "--period", "2026-05", "--json", "--children", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["subject"]["name"] == "甲街道" and data["total"]["kg"] == 1000
+    assert data["rates"]["food_share"]["value"] == pytest.approx(500 / 950)
+    assert {c["name"]: c["kg"] for c in data["children"]} == {"甲一社区": 950, "甲二社区": 50}
+    out = StringIO()
+    with translation.override("en"):
+        call_command("measures", "--as", "hal", "--period", "2026-05", stdout=out)
+    assert "1,000.0" in out.getvalue() and "绿洁环卫" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("measures", "--as", "olly", "--area", str(w.street_a.pk), stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("measures", "--as", "sam", "--period", "2026-13", stdout=StringIO())
