@@ -436,3 +436,20 @@ def test_the_command_prints_the_same_numbers(may_world):
         call_command("measures", "--as", "olly", "--area", str(w.street_a.pk), stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("measures", "--as", "sam", "--period", "2026-13", stdout=StringIO())
+
+
+def test_the_overview_page_costs_the_same_queries_for_a_week_and_a_year(may_world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("alice")
+    client.get(reverse("collection:index"))  # the session and the menu's first look-ups
+    counts = []
+    for code in ("2026W20", "2026", "2025Q2"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("collection:index"), {"period": code}).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    # a week has no whole month and a quarter no edge day: each skips one of the two totals queries,
+    # for the place and for its children; the year to date needs both — and nothing grows with the days
+    assert counts[1] == counts[0] + 2 == counts[2] + 2, counts
+    assert counts[1] <= 20, counts
