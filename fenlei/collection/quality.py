@@ -20,8 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, DateField, F, Func, Q
 from django.utils.translation import gettext as _
 
 from fenlei.collection.choices import MIXING_KINDS, AlarmKind, AlarmState, Frequency, RuleKind
@@ -110,33 +109,64 @@ def slots(frequency: str, window: Window) -> int:
     return (window.end.year - window.start.year) * 12 + window.end.month - window.start.month + 1
 
 
-_BUCKET = {
-    Frequency.DAILY: F("day"),
-    Frequency.WEEKLY: TruncWeek("day"),
-    Frequency.MONTHLY: TruncMonth("day"),
-}
+class _Bucket(Func):
+    """The week (its Monday) or the month a day falls in, in the database's own terms: SQLite's
+    `date()` and `strftime()` rather than Django's TruncWeek, which SQLite runs as a Python function
+    for every row."""
+
+    output_field = DateField()
+    sqlite_template = ""
+    postgresql_template = ""
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=self.sqlite_template, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=self.postgresql_template, **extra)
+
+
+class _Week(_Bucket):
+    template = "django_date_trunc('week', %(expressions)s, NULL, NULL)"
+    sqlite_template = "date(%(expressions)s, 'weekday 0', '-6 days')"
+    postgresql_template = "date_trunc('week', %(expressions)s)"
+
+
+class _Month(_Bucket):
+    template = "django_date_trunc('month', %(expressions)s, NULL, NULL)"
+    sqlite_template = "strftime('%%Y-%%m', %(expressions)s)"
+    postgresql_template = "date_trunc('month', %(expressions)s)"
+
+
+_BUCKET = {Frequency.WEEKLY: _Week, Frequency.MONTHLY: _Month}
 
 
 def received(
-    area: Area, window: Window, due: dict[tuple[int, str], str]
+    sites, window: Window, due: dict[tuple[int, str], str]
 ) -> dict[tuple[int, str], tuple[int, int]]:
-    """(site id, stream) → (slots received, slots on time) in `window`: one query per frequency due."""
+    """(site id, stream) → (slots received, slots on time) in `window`: one query per frequency due.
+
+    `sites` is a queryset of the sites concerned: the daily totals are reached through their
+    (site, day, stream) key, a few rows per site, rather than through the path of a large subtree.
+    A daily slot is a row (one per site, day and stream); weeks and months are counted distinct.
+    """
     out: dict[tuple[int, str], tuple[int, int]] = {}
     for frequency in sorted(set(due.values())):
         streams = sorted({s for (_, s), f in due.items() if f == frequency})
-        bucket = _BUCKET[frequency]
+        if frequency == Frequency.DAILY:
+            got, timely = Count("pk"), Count("pk", filter=Q(records__gt=F("late")))
+        else:
+            bucket = _BUCKET[frequency]("day")
+            got = Count(bucket, distinct=True)
+            timely = Count(bucket, distinct=True, filter=Q(records__gt=F("late")))
         rows = (
             SiteDay.objects.filter(
-                subtree_q("area_path", area.path),
+                site_id__in=sites.values("pk"),
                 day__gte=window.start,
                 day__lte=window.end,
                 stream__in=streams,
             )
             .values("site_id", "stream")
-            .annotate(
-                got=Count(bucket, distinct=True),
-                timely=Count(bucket, distinct=True, filter=Q(records__gt=F("late"))),
-            )
+            .annotate(got=got, timely=timely)
             .order_by()
         )
         for r in rows:
@@ -184,26 +214,30 @@ def _child_path(path: str, parent_path: str) -> str:
     return path[: len(parent_path) + PATH_SEGMENT + len(PATH_SEP)]
 
 
-def quality(subject: Subject, window: Window) -> Quality | None:
-    """Completeness, timeliness and follow-ups of the subject's units over `window`: an area's child
-    areas (a community's sites), or one site. A constant number of queries (about six)."""
+def quality(subject: Subject, window: Window, *, follow_ups: bool = True) -> Quality | None:
+    """Completeness, timeliness and (unless `follow_ups` is False) follow-ups of the subject's units
+    over `window`: an area's child areas (a community's sites), or one site. A constant number of
+    queries (about six).
+
+    The records marked for follow-up are counted from the records themselves (no total keeps them):
+    the overview leaves them to the data-quality page."""
     if subject.kind == "hauler":
         return None
     user = subject.user
     if subject.kind == "site":
         site = subject.obj
         area = Area(path=site.area_path, depth=site.area_path.count(PATH_SEP) - 1)
+        site_qs = Site.objects.filter(pk=site.pk)
         sites = [site]
     else:
         area = subject.obj
-        sites = list(
-            for_user(user, "view", Site.objects.filter(subtree_q("area_path", area.path)))
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=window.start))
-            .only("id", "name", "kind_id", "community_id", "area_path")
+        site_qs = for_user(user, "view", Site.objects.filter(subtree_q("area_path", area.path))).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=window.start)
         )
+        sites = list(site_qs.only("id", "name", "kind_id", "community_id", "area_path"))
     reports = applicable_reports(area) if subject.kind == "area" else _reports_for_site(subject.obj)
     due = expectations(sites, reports)
-    got = received(area, window, due) if due else {}
+    got = received(site_qs, window, due) if due else {}
     # the units: a community's (or one site's) sites, else the child areas
     by_site = {s.pk: s for s in sites}
     per_site: dict[int, QualityRow] = defaultdict(lambda: QualityRow(None))
@@ -221,7 +255,7 @@ def quality(subject: Subject, window: Window) -> Quality | None:
         .annotate(n=Count("id"))
         .order_by()
     )
-    flags = list(flagged)
+    flags = list(flagged) if follow_ups else []
     if subject.kind == "site" or (subject.kind == "area" and area.is_community):
         units = {s.pk: QualityRow(s) for s in sorted(sites, key=lambda s: s.name)}
         for site_id, row in per_site.items():

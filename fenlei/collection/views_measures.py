@@ -33,6 +33,10 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import can, can_anywhere, for_user
 from fenlei.core.views import ScopedListView, ServiceFormView
 
+#: The longest period (days) for which the overview shows completeness and timeliness; longer ones
+#: are counted on the data-quality page (site by site, a year of a district takes a few seconds).
+QUALITY_PANEL_MAX_DAYS = 92
+
 #: The families of alarms the overview counts (the alarm list filters by them).
 FAMILIES = (
     ("mixing", gettext_lazy("Mixed-collection alarms")),
@@ -161,7 +165,11 @@ class IndexView(MeasuresPage):
             "m": m,
             "children": kids,
             "alarms": alarm_counts(subject, by_kind),
-            "quality": quality.quality(subject, comparison.current),
+            # counted from the sites' daily totals, site by site: kept to a quarter on the overview
+            "quality": quality.quality(subject, comparison.current, follow_ups=False)
+            if comparison.current.days <= QUALITY_PANEL_MAX_DAYS
+            else None,
+            "quality_deferred": subject.kind != "hauler" and comparison.current.days > QUALITY_PANEL_MAX_DAYS,
             "quality_query": urlencode({**subject_query(subject), **when}),
             "config_links": config_links(self.request.user),
         }

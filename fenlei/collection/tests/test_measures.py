@@ -445,11 +445,26 @@ def test_the_overview_page_costs_the_same_queries_for_a_week_and_a_year(may_worl
     client = client_for("alice")
     client.get(reverse("collection:index"))  # the session and the menu's first look-ups
     counts = []
-    for code in ("2026W20", "2026", "2025Q2"):
+    for query in (
+        {"period": "2026W20"},
+        {"start": "2026-02-15", "end": "2026-05-17"},  # 92 days: whole months and edge days
+        {"period": "2025Q2"},
+        {"period": "2025"},
+    ):
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("collection:index"), {"period": code}).status_code == 200
+            assert client.get(reverse("collection:index"), query).status_code == 200
         counts.append(len(ctx.captured_queries))
     # a week has no whole month and a quarter no edge day: each skips one of the two totals queries,
-    # for the place and for its children; the year to date needs both — and nothing grows with the days
-    assert counts[1] == counts[0] + 2 == counts[2] + 2, counts
-    assert counts[1] <= 20, counts
+    # for the place and for its children; a year leaves the data-quality counts to their own page
+    week, days_92, quarter, year = counts
+    assert days_92 == week + 2 == quarter + 2, counts
+    assert year <= days_92 <= 20, counts
+
+
+def test_the_overview_leaves_long_periods_quality_to_its_page(may_world, client_for):
+    quarter = page(client_for, "sam", period="2026Q1")
+    assert quarter.context["quality"] is not None and not quarter.context["quality_deferred"]
+    year = page(client_for, "sam", period="2025")
+    assert year.context["quality"] is None and year.context["quality_deferred"]
+    assert reverse("collection:quality") in year.content.decode()
+    assert not page(client_for, "hal", period="2025").context["quality_deferred"]

@@ -227,3 +227,17 @@ def test_outlier_day_against_the_sites_own_history(world, feed):
     feed(world.sites["a2_open"], "wet", 10, "2026-05-30")
     feed(world.sites["a2_open"], "wet", 900, "2026-06-01")
     assert detect.run(d("2026-06-01"), d("2026-06-02"), kinds=[AlarmKind.OUTLIER]) == {AlarmKind.OUTLIER: 0}
+
+
+def test_weeks_and_months_are_counted_once_each(world, feed):
+    expect(world, world.community_a1, "recyclable", "monthly", kind="managed-estate")
+    expect(world, world.community_a1, "dry", "weekly", kind="managed-estate")
+    estate = world.sites["a1_estate"]
+    for day in ("2026-05-26", "2026-05-28"):  # two days of May and of 2026W22
+        feed(estate, "recyclable", 20, day, on_time=True)
+        feed(estate, "dry", 30, day)
+    feed(estate, "dry", 30, "2026-06-03")  # 2026W23
+    q = quality.quality(selectors.subject_for(world.cora), Window(W22[0], W23[1]))
+    row = next(r for r in q.rows if r.unit == estate)
+    # recyclable: May and June due, May received (on time); dry: W22 and W23 due, both received, late
+    assert (row.expected, row.received, row.on_time) == (4, 3, 1)
