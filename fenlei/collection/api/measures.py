@@ -23,19 +23,19 @@ from fenlei.collection.forms_config import MeasuresQuery
 # --- the shape of the answers -------------------------------------------------------------------------
 
 
-class SubjectSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["area", "site", "hauler"])
+class MeasureSubjectSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="area, site or hauler")
     id = serializers.IntegerField()
     name = serializers.CharField()
     population = serializers.IntegerField(help_text="Residents (areas and sites; 0 for a haulier).")
 
 
-class WindowSerializer(serializers.Serializer):
+class MeasureWindowSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class PeriodSerializer(WindowSerializer):
+class MeasurePeriodSerializer(MeasureWindowSerializer):
     chosen_end = serializers.DateField(help_text="The last day of the period as asked for.")
     ongoing = serializers.BooleanField(
         help_text="The period is not over: it is measured to today and compared with as many days."
@@ -43,7 +43,7 @@ class PeriodSerializer(WindowSerializer):
     days = serializers.IntegerField()
 
 
-class StreamSerializer(serializers.Serializer):
+class MeasureStreamSerializer(serializers.Serializer):
     stream = serializers.CharField(help_text="Stream code; empty for all streams together.")
     label = serializers.CharField()
     kg = serializers.FloatField()
@@ -53,21 +53,23 @@ class StreamSerializer(serializers.Serializer):
     change_last_year_pct = serializers.FloatField(allow_null=True)
 
 
-class RateSerializer(serializers.Serializer):
+class MeasureRateSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     previous = serializers.FloatField(allow_null=True)
     last_year = serializers.FloatField(allow_null=True)
 
 
-class RatesSerializer(serializers.Serializer):
-    food_share = RateSerializer(help_text="厨余分出率: food ÷ (food + residual + mixed), a fraction.")
-    recycling_rate = RateSerializer(
+class MeasureRatesSerializer(serializers.Serializer):
+    food_share = MeasureRateSerializer(help_text="厨余分出率: food ÷ (food + residual + mixed), a fraction.")
+    recycling_rate = MeasureRateSerializer(
         help_text="回收利用率: FENLEI_RECYCLING_STREAMS ÷ all streams, a fraction."
     )
-    per_capita_kg = RateSerializer(help_text="Kilograms per resident per day (null without a population).")
+    per_capita_kg = MeasureRateSerializer(
+        help_text="Kilograms per resident per day (null without a population)."
+    )
 
 
-class ReductionSerializer(serializers.Serializer):
+class MeasureReductionSerializer(serializers.Serializer):
     stream = serializers.CharField(help_text="Empty: all streams.")
     baseline = serializers.CharField()
     baseline_kg_per_day = serializers.FloatField()
@@ -78,18 +80,18 @@ class ReductionSerializer(serializers.Serializer):
 
 
 class MeasuresSerializer(serializers.Serializer):
-    subject = SubjectSerializer()
-    period = PeriodSerializer()
-    previous = WindowSerializer()
-    last_year = WindowSerializer()
-    streams = StreamSerializer(many=True)
-    total = StreamSerializer()
-    rates = RatesSerializer()
-    reductions = ReductionSerializer(many=True)
+    subject = MeasureSubjectSerializer()
+    period = MeasurePeriodSerializer()
+    previous = MeasureWindowSerializer()
+    last_year = MeasureWindowSerializer()
+    streams = MeasureStreamSerializer(many=True)
+    total = MeasureStreamSerializer()
+    rates = MeasureRatesSerializer()
+    reductions = MeasureReductionSerializer(many=True)
 
 
-class ChildSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["area", "site"])
+class MeasureChildSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="area or site")
     id = serializers.IntegerField()
     name = serializers.CharField()
     kg = serializers.FloatField()
@@ -101,15 +103,15 @@ class ChildSerializer(serializers.Serializer):
     recycling_rate = serializers.FloatField(allow_null=True)
 
 
-class ChildrenSerializer(serializers.Serializer):
-    subject = SubjectSerializer()
-    period = PeriodSerializer()
-    previous = WindowSerializer()
-    children = ChildSerializer(many=True)
+class MeasureChildrenSerializer(serializers.Serializer):
+    subject = MeasureSubjectSerializer()
+    period = MeasurePeriodSerializer()
+    previous = MeasureWindowSerializer()
+    children = MeasureChildSerializer(many=True)
 
 
-class QualityFiguresSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["area", "site"], required=False)
+class MeasureQualityFiguresSerializer(serializers.Serializer):
+    kind = serializers.CharField(required=False, help_text="area or site")
     id = serializers.IntegerField(required=False)
     name = serializers.CharField(required=False)
     expected = serializers.IntegerField()
@@ -120,11 +122,11 @@ class QualityFiguresSerializer(serializers.Serializer):
     follow_up = serializers.IntegerField(help_text="Records marked for follow-up in the period.")
 
 
-class QualitySerializer(serializers.Serializer):
-    subject = SubjectSerializer()
-    period = PeriodSerializer()
-    total = QualityFiguresSerializer()
-    units = QualityFiguresSerializer(many=True)
+class MeasureQualitySerializer(serializers.Serializer):
+    subject = MeasureSubjectSerializer()
+    period = MeasurePeriodSerializer()
+    total = MeasureQualityFiguresSerializer()
+    units = MeasureQualityFiguresSerializer(many=True)
     findings = serializers.DictField(child=serializers.IntegerField(), help_text="Open findings by kind.")
 
 
@@ -309,7 +311,7 @@ class ChildrenView(MeasuresBase):
         description="A district's streets, a street's communities, a community's sites: each with its "
         "total, the change on the previous period, its per-capita figure and its rates.",
         parameters=QUERY,
-        responses=ChildrenSerializer,
+        responses=MeasureChildrenSerializer,
     )
     def get(self, request):
         subject, comparison = self.query(request)
@@ -335,7 +337,7 @@ class ChildrenView(MeasuresBase):
             "previous": _window(comparison.previous),
             "children": rows,
         }
-        return Response(ChildrenSerializer(data).data)
+        return Response(MeasureChildrenSerializer(data).data)
 
 
 class QualityView(MeasuresBase):
@@ -345,7 +347,7 @@ class QualityView(MeasuresBase):
         "the expected reports per unit, records marked for follow-up, open findings by kind. A "
         "haulier's totals have no expected reports (403).",
         parameters=QUERY,
-        responses=QualitySerializer,
+        responses=MeasureQualitySerializer,
     )
     def get(self, request):
         subject, comparison = self.query(request)
@@ -359,4 +361,4 @@ class QualityView(MeasuresBase):
             "units": [_quality_row(r, unit=True) for r in q.rows],
             "findings": {str(k): n for k, n in sorted(q.findings.items())},
         }
-        return Response(QualitySerializer(data).data)
+        return Response(MeasureQualitySerializer(data).data)
