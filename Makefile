@@ -12,7 +12,7 @@ help:
 	@echo "make demo   install, migrate, load the demo district, serve it (http://$(HOST):$(PORT)/)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff"
-	@echo "make bench  benchmarks under bench/"
+	@echo "make bench  benchmarks under bench/ (e.g. make bench BENCH_ARGS=\"--only measures\")"
 
 venv: $(VENV)/.installed
 
@@ -45,7 +45,7 @@ lint: venv
 	$(BIN)/ruff format --check --quiet fenlei config tests bench tools conftest.py || (echo "run: $(BIN)/ruff format fenlei config tests bench tools conftest.py"; exit 1)
 
 bench: venv
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 i18n: venv
 	cd fenlei && ../$(BIN)/fenlei makemessages -l zh_Hans -l en --no-obsolete --no-location -v 0

@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m bench [--scale city|district] [--runs N] [--only pages|ledgers]`.
+"""Run the benchmarks: `python -m bench [--scale city|district] [--runs N] [--only pages|ledgers|measures]`.
 
 Builds (once) a seeded database of the chosen scale in bench/out/ (or uses DATABASE_URL), then
 measures the server time and query count of the structure's pages through Django's test client,
@@ -8,6 +8,9 @@ bench/out/results-<scale>-<vendor>.json.
 The ledger benchmarks (bench/ledgers.py: a 100,000-row list, a 50,000-row import, a 100,000-row
 export) add 100,000 drop-off points to that database once, and write
 bench/out/results-ledgers-<vendor>.json. `--ledger-parts list,import,export` picks some of them.
+
+The collection-measures benchmark (bench/collection_measures.py: a district-scale year of totals,
+random measures against a DuckDB scan of the raw records) runs first, in a process of its own.
 """
 
 from __future__ import annotations
@@ -26,7 +29,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", choices=("district", "city"), default="city")
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--only", choices=("pages", "ledgers"), help="run one benchmark (default: both)")
+    parser.add_argument(
+        "--only", choices=("pages", "ledgers", "measures"), help="run one benchmark (default: all of them)"
+    )
+    parser.add_argument(
+        "--measures-runs", type=int, default=300, help="random cases of the measures benchmark"
+    )
     parser.add_argument("--ledger-runs", type=int, default=20, help="runs per ledger list page (default: 20)")
     parser.add_argument(
         "--ledger-parts",
@@ -39,6 +47,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
+    if args.only in (None, "measures"):
+        # its own district in its own database (bench/out/var-measures), so it runs in a process of its own
+        import subprocess
+
+        code = subprocess.call(
+            [sys.executable, "-m", "bench.collection_measures", "--runs", str(args.measures_runs)],
+            cwd=HERE.parent,
+        )
+        if code or args.only == "measures":
+            return code
     if not os.environ.get("DATABASE_URL"):
         os.environ["FENLEI_VAR_DIR"] = str(OUT / f"var-{args.scale}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -335,4 +335,25 @@ FENLEI_INGEST_MAX_MB = env_int("FENLEI_INGEST_MAX_MB", 16, minimum=1, maximum=25
 #: Pairs of streams that may travel on one trip; any other two on one trip raise an alarm.
 FENLEI_COMBINABLE_STREAMS: list[tuple[str, str]] = []
 
+# --- collection measures, data quality and the mixing detectors (docs/collection-measures.md) ------
+#: The numerator of the recycling rate (回收利用率): stream codes, or national category codes
+#: (recyclable, food …) that stand for the scheme's stream of that category.
+FENLEI_RECYCLING_STREAMS = env_list("FENLEI_RECYCLING_STREAMS", ["recyclable", "food"])
+#: A site's day is an outlier when its robust z-score against its own last days exceeds this.
+FENLEI_OUTLIER_Z = env_float("FENLEI_OUTLIER_Z", 3.5, minimum=1)
+#: The days of history an outlier is measured against, and how many of them must have records.
+FENLEI_OUTLIER_HISTORY_DAYS = env_int("FENLEI_OUTLIER_HISTORY_DAYS", 28, minimum=7, maximum=365)
+FENLEI_OUTLIER_MIN_DAYS = env_int("FENLEI_OUTLIER_MIN_DAYS", 14, minimum=3, maximum=365)
+#: A site's wet stream "vanishes" in a week when it falls to at most this share of its weekly average
+#: over the previous weeks, while its dry stream rises by at least the second share.
+FENLEI_WET_VANISHED_SHARE = env_float("FENLEI_WET_VANISHED_SHARE", 0.1, minimum=0, maximum=1)
+FENLEI_WET_VANISHED_DRY_RISE = env_float("FENLEI_WET_VANISHED_DRY_RISE", 0.1, minimum=0, maximum=10)
+FENLEI_WET_VANISHED_WEEKS = env_int("FENLEI_WET_VANISHED_WEEKS", 3, minimum=1, maximum=12)
+#: Below this weekly average of wet waste (kg) a site is too small for the rule to mean anything.
+FENLEI_WET_VANISHED_MIN_KG = env_float("FENLEI_WET_VANISHED_MIN_KG", 20, minimum=0)
+#: A site recorded as mixed waste on at least this many days of a week, and in no other stream.
+FENLEI_ONLY_MIXED_MIN_DAYS = env_int("FENLEI_ONLY_MIXED_MIN_DAYS", 3, minimum=1, maximum=7)
+#: The hauliers' "poor" grades at one site in one week that raise an alarm.
+FENLEI_POOR_GRADES_MIN = env_int("FENLEI_POOR_GRADES_MIN", 3, minimum=1)
+
 FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)

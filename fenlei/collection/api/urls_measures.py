@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The measures' API routes (`fenlei.collection.api.measures`)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fenlei.collection.api import measures
+
+urlpatterns = [
+    path("measures/", measures.MeasuresView.as_view(), name="measures"),
+    path("measures/children/", measures.ChildrenView.as_view(), name="measures-children"),
+    path("measures/quality/", measures.QualityView.as_view(), name="measures-quality"),
+]
