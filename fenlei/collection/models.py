@@ -309,6 +309,10 @@ class Record(ScopedModel):
             models.Index(
                 fields=["trip", "seq"], name="collection_record_trip", condition=Q(trip__isnull=False)
             ),
+            # the few records marked for follow-up, found without reading the others
+            models.Index(
+                fields=["area_path", "day"], name="collection_record_follow_up", condition=Q(follow_up=True)
+            ),
         ]
 
     def __str__(self) -> str:
