@@ -217,7 +217,7 @@ class AlarmStateView(ScopedMixin, View):
     action = Action.CHANGE
 
     def get(self, request, pk):
-        return redirect("collection:alarm-detail", pk=pk)
+        return redirect(self.get_object().get_absolute_url())
 
     def post(self, request, pk):
         alarm = self.get_object()

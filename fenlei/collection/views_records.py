@@ -287,7 +287,7 @@ class RecordAddView(ScopedMixin, View):
         if not form.is_valid():
             return self.render_form(form, status=400)
         row = form.row()
-        result = services.ingest([row], face=EntryFace.FORM, by=user, within=self.paths)
+        result = services.ingest([row], face=EntryFace.FORM, by=_unwrapped(user), within=self.paths)
         if result.rejected:
             errors = result.rejected[0]["errors"]
             if "client_id" in errors:
@@ -314,6 +314,16 @@ class RecordAddView(ScopedMixin, View):
         else:
             messages.success(request, _("Saved: {record}").format(record=record))
         return redirect(record.get_absolute_url())
+
+
+def _unwrapped(user):
+    """The user itself rather than the request's lazy stand-in for it: `services.ingest` locks the
+    user's row through `type(user)` on PostgreSQL, which a SimpleLazyObject is not."""
+    from django.contrib.auth import get_user_model
+
+    if type(user) is get_user_model():  # isinstance() is fooled: the stand-in passes for its object
+        return user
+    return get_user_model().objects.get(pk=user.pk)
 
 
 def _stored(user, client_id: str) -> Record | None:
