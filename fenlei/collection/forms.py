@@ -21,6 +21,7 @@ from fenlei.collection import streams
 from fenlei.collection.alarms import TRANSITIONS
 from fenlei.collection.choices import AlarmState, Grade
 from fenlei.collection.models import Device, Record
+from fenlei.collection.validation import Checker, RowError
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, placeable_areas, subtree_q
 from fenlei.facilities.models import IntermediateFacility, TerminalFacility, Vehicle
@@ -252,6 +253,32 @@ class RecordFieldsForm(forms.Form):
     def clean_vehicle(self):
         return self.cleaned_data["vehicle"].strip()
 
+    def add_checker_errors(self) -> None:
+        """On a form the fields refused, still run the one definition of a valid record
+        (`validation.Checker`, nothing written) on what could be read, so that a person sees every
+        problem at once rather than one round at a time. A field the form refused keeps its own
+        message."""
+        data = getattr(self, "cleaned_data", {})
+        row = {}
+        if data.get("source"):
+            kind, pk = data["source"]
+            row[kind] = pk
+        for key in ("occurred_at", "stream", "weight_kg", "bins", "bin_volume_l", "vehicle", "grade"):
+            if data.get(key) not in (None, ""):
+                row[key] = data[key]
+        checker = Checker(within=self.paths)
+        checker.load([row])
+        try:
+            checker.check(0, row)
+        except RowError as exc:
+            errors = exc.errors
+            if "stream" in self.errors:  # bins are converted by stream: the weight cannot be judged yet
+                errors.pop("weight_kg", None)
+            for key, message in errors.items():
+                target = _ERROR_FIELD.get(key, key)
+                if target in self.fields and target not in self.errors:
+                    self.add_error(target, message)
+
     def row(self) -> dict:
         """The row of `validation.FIELDS` this form describes."""
         d = self.cleaned_data
@@ -453,7 +480,7 @@ class DeviceForm(forms.ModelForm):
 #: What each target state is called as an action.
 STATE_ACTIONS = {
     AlarmState.ACKNOWLEDGED: pgettext_lazy("alarm action", "Take it on"),
-    AlarmState.RESOLVED: pgettext_lazy("alarm action", "Resolved"),
+    AlarmState.RESOLVED: pgettext_lazy("alarm action", "Mark resolved"),
     AlarmState.DISMISSED: pgettext_lazy("alarm action", "Dismiss"),
     AlarmState.OPEN: pgettext_lazy("alarm action", "Reopen"),
 }

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from fenlei.collection import alarms
@@ -53,8 +53,8 @@ EVIDENCE_LABELS = {
     "recorded_stream": gettext_lazy("Recorded as"),
     "streams": gettext_lazy("Streams carried"),
     "stream": gettext_lazy("Stream"),
-    "records": gettext_lazy("Records"),
-    "record_ids": gettext_lazy("Records"),
+    "records": pgettext_lazy("collection records", "Records"),
+    "record_ids": pgettext_lazy("collection records", "Records"),
     "record_days": gettext_lazy("Days with records"),
     "days": gettext_lazy("Days"),
     "last_pickup": gettext_lazy("Last pick-up"),

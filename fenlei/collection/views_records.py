@@ -285,6 +285,7 @@ class RecordAddView(ScopedMixin, View):
         user = request.user
         form = RecordEntryForm(request.POST, user=user, paths=self.paths)
         if not form.is_valid():
+            form.add_checker_errors()
             return self.render_form(form, status=400)
         row = form.row()
         result = services.ingest([row], face=EntryFace.FORM, by=_unwrapped(user), within=self.paths)
@@ -383,6 +384,8 @@ class RecordActionView(ServiceFormView):
             else:
                 messages.success(request, self.done_message(result))
                 return redirect(result.get_absolute_url())
+        elif hasattr(form, "add_checker_errors"):
+            form.add_checker_errors()
         return render(request, self.template_name, self.get_context(form), status=400)
 
     def error_fields(self, errors: dict) -> dict:

@@ -4,6 +4,7 @@ and the little marks a record or an alarm carries in a list."""
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere
@@ -19,8 +20,8 @@ def collection_tabs(context, active: str):
     user = context["request"].user
     tabs = []
     for key, label, model, url in (
-        ("records", _("Records"), Record, reverse("collection:record-list")),
-        ("trips", _("Trips"), Trip, reverse("collection:trip-list")),
+        ("records", pgettext("collection records", "Records"), Record, reverse("collection:record-list")),
+        ("trips", pgettext("collection trips", "Trips"), Trip, reverse("collection:trip-list")),
         ("alarms", _("Alarms"), Alarm, reverse("collection:alarm-list") + "?state=open"),
         ("devices", _("Devices"), Device, reverse("collection:device-list")),
     ):

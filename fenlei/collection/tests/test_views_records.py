@@ -359,6 +359,17 @@ def test_bad_entries_answer_400_with_the_message_on_the_field(world, now, client
     assert not Record.objects.exists()
 
 
+def test_every_problem_shows_at_once(world, now, client_for):
+    """A form with a missing source still has its weight and vehicle judged by the checker."""
+    response = en(client_for("cora")).post(ADD, entry(world, source="", weight_kg="-3", vehicle="浙Z99999"))
+    errors = response.context["form"].errors
+    assert response.status_code == 400
+    assert "required" in str(errors["source"])
+    assert "more than 0 kg" in str(errors["weight_kg"])
+    assert "No vehicle with the plate" in str(errors["vehicle"])
+    assert not Record.objects.exists()
+
+
 def test_a_district_is_no_area_level_point(world, now, client_for):
     response = en(client_for("alice")).post(ADD, entry(world, source=f"area:{world.district.pk}"))
     assert response.status_code == 400
