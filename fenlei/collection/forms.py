@@ -272,8 +272,8 @@ class RecordFieldsForm(forms.Form):
             checker.check(0, row)
         except RowError as exc:
             errors = exc.errors
-            if "stream" in self.errors:  # bins are converted by stream: the weight cannot be judged yet
-                errors.pop("weight_kg", None)
+            if "stream" in self.errors and "weight_kg" not in row:
+                errors.pop("weight_kg", None)  # bins are converted by stream: no weight to judge yet
             for key, message in errors.items():
                 target = _ERROR_FIELD.get(key, key)
                 if target in self.fields and target not in self.errors:
@@ -409,13 +409,17 @@ class UnloadForm(forms.Form):
     def __init__(self, *args, user=None, trip=None, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("unloaded_at", now_to_the_minute())
-        if trip is not None:
+        if trip is not None:  # changing a figure starts from the one kept
             if trip.plant_id:
                 kwargs["initial"].setdefault("destination", f"plant:{trip.plant_id}")
             elif trip.transfer_id:
                 kwargs["initial"].setdefault("destination", f"transfer:{trip.transfer_id}")
             if trip.weighbridge_kg is not None:
                 kwargs["initial"].setdefault("weighbridge_kg", trip.weighbridge_kg)
+            if trip.unloaded_at is not None:
+                kwargs["initial"]["unloaded_at"] = timezone.localtime(trip.unloaded_at).replace(
+                    second=0, microsecond=0
+                )
         super().__init__(*args, **kwargs)
         transfers = for_user(user, Action.VIEW, IntermediateFacility.objects.filter(closed_on__isnull=True))
         plants = for_user(user, Action.VIEW, TerminalFacility.objects.filter(closed_on__isnull=True))

@@ -361,13 +361,20 @@ def test_bad_entries_answer_400_with_the_message_on_the_field(world, now, client
 
 def test_every_problem_shows_at_once(world, now, client_for):
     """A form with a missing source still has its weight and vehicle judged by the checker."""
-    response = en(client_for("cora")).post(ADD, entry(world, source="", weight_kg="-3", vehicle="浙Z99999"))
+    response = en(client_for("cora")).post(
+        ADD, entry(world, source="", stream="", weight_kg="-3", vehicle="浙Z99999")
+    )
     errors = response.context["form"].errors
     assert response.status_code == 400
-    assert "required" in str(errors["source"])
+    assert "required" in str(errors["source"]) and "required" in str(errors["stream"])
     assert "more than 0 kg" in str(errors["weight_kg"])
     assert "No vehicle with the plate" in str(errors["vehicle"])
     assert not Record.objects.exists()
+    # bins without a stream cannot be weighed yet: no message about the weight then
+    response = en(client_for("cora")).post(
+        ADD, entry(world, stream="", weight_kg="", bins="2", bin_volume_l="240")
+    )
+    assert "weight_kg" not in response.context["form"].errors
 
 
 def test_a_district_is_no_area_level_point(world, now, client_for):
