@@ -563,3 +563,12 @@ def test_reading_backwards_changes_the_plan_not_the_rows(world, records):
                 assert "collection_record_site_day" in plan, plan
             else:
                 assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_main_menu_leads_to_collection_for_who_reads_it(world, client_for):
+    def menu(persona):
+        return [key for key, _label, _url in client_for(persona).get(LIST).context["nav_items"]]
+
+    for persona in ("alice", "sam", "cora", "hal", "mia"):
+        assert "collection" in menu(persona), persona
+    assert "collection" not in menu("nina")
