@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fenlei.core.roles import Action
 
@@ -42,6 +43,10 @@ def _nav(user):
         user, Action.VIEW, RestaurantRecord
     ):
         items.append(("units", _("Units"), reverse("units:index")))
+    from fenlei.collection.models import Alarm, Record, Trip
+
+    if any(can_anywhere(user, Action.VIEW, m) for m in (Record, Trip, Alarm)):
+        items.append(("collection", pgettext_lazy("main menu", "Collection"), reverse("collection:index")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):

@@ -1,0 +1,38 @@
+"""Template helpers of the collection pages: the tabs between records, trips, alarms and devices,
+and the little marks a record or an alarm carries in a list."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from fenlei.core.roles import Action
+from fenlei.core.scoping import can_anywhere
+
+register = template.Library()
+
+
+@register.inclusion_tag("collection/_tabs.html", takes_context=True)
+def collection_tabs(context, active: str):
+    """Links to the collection pages the user may read (no query: the roles are cached)."""
+    from fenlei.collection.models import Alarm, Device, Record, Trip
+
+    user = context["request"].user
+    tabs = []
+    for key, label, model, url in (
+        ("records", pgettext("collection records", "Records"), Record, reverse("collection:record-list")),
+        ("trips", pgettext("collection trips", "Trips"), Trip, reverse("collection:trip-list")),
+        ("alarms", _("Alarms"), Alarm, reverse("collection:alarm-list") + "?state=open"),
+        ("devices", _("Devices"), Device, reverse("collection:device-list")),
+    ):
+        if can_anywhere(user, Action.VIEW, model):
+            tabs.append({"key": key, "label": label, "url": url, "active": key == active})
+    return {"tabs": tabs}
+
+
+@register.filter
+def kg(value):
+    """A weight in kg with two decimals and thousands separators (— when there is none)."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:,.2f}"
