@@ -17,6 +17,8 @@ leaves every total.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -213,6 +215,26 @@ class Trip(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("collection:trip-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        errors = {}
+        if self.weighbridge_kg is not None:
+            if self.weighbridge_kg <= 0:
+                errors["weighbridge_kg"] = _("The weighbridge figure must be more than 0 kg.")
+            elif self.weighbridge_kg > settings.FENLEI_COLLECTION_MAX_KG:
+                errors["weighbridge_kg"] = _("{value} kg is more than one load can weigh ({max} kg).").format(
+                    value=self.weighbridge_kg, max=settings.FENLEI_COLLECTION_MAX_KG
+                )
+        if self.unloaded_at is not None:
+            if self.unloaded_at > timezone.now() + datetime.timedelta(minutes=5):
+                errors["unloaded_at"] = _("The unloading cannot be in the future.")
+            elif self.started_at is not None and self.unloaded_at < self.started_at:
+                errors["unloaded_at"] = _("The unloading cannot come before the trip started.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def destination(self):

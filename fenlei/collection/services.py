@@ -96,7 +96,9 @@ def _lock(origin: str, device: Device | None, user) -> None:
     if device is not None:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
     elif user is not None and user.pk and connection.vendor == "postgresql":
-        type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        from django.contrib.auth import get_user_model  # `user` may be a request's lazy wrapper
+
+        get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
 
 
 def _existing(origin: str, client_ids: list[str]) -> dict[str, str]:

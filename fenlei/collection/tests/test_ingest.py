@@ -278,3 +278,21 @@ def test_alarm_states_move_only_as_allowed_and_are_audited(world, fleet):
     with pytest.raises(ValidationError):
         alarms.set_state(alarm, state=AlarmState.ACKNOWLEDGED, by=world.sam)
     assert AuditEntry.objects.filter(object_id=str(alarm.pk), content_type__model="alarm").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("kg", "field"),
+    [
+        (Decimal("0"), "weighbridge_kg"),
+        (Decimal("-3"), "weighbridge_kg"),
+        (Decimal("999999"), "weighbridge_kg"),
+    ],
+)
+def test_unloading_refuses_absurd_weighbridge_figures(world, fleet, kg, field):
+    send(fleet, [row(world.sites["a1_estate"], "wet", 100, client_id="p1", vehicle="浙A10001", trip="T1")])
+    trip = Trip.objects.get()
+    with pytest.raises(ValidationError) as exc:
+        services.unload(trip, by=world.alice, weighbridge_kg=kg, plant=fleet.plant)
+    assert field in exc.value.message_dict
+    trip.refresh_from_db()
+    assert trip.weighbridge_kg is None
