@@ -228,6 +228,8 @@ class Column:
     required: bool = False
     help: str = ""
     width: int = 14
+    #: The values a drop-down offers in the template and the export (called when the sheet is written).
+    choices: Callable[[], list[str]] | None = None
 
 
 @dataclass
@@ -272,6 +274,12 @@ class Ledger:
     name: str = ""
     #: The column a duplicate row is reported on (default: the first).
     name_column: str | None = None
+    #: Whether a row may change an existing record (a ledger whose rows are only ever added says no).
+    updates_records: bool = True
+    #: What the check calls the rows that change nothing.
+    unchanged_label = gettext_lazy("Unchanged")
+    #: What the import page says about this ledger besides the common help.
+    import_help = ""
 
     # --- to implement --------------------------------------------------------------------------
     def prepare(self, ctx: ImportContext) -> None:
@@ -378,18 +386,7 @@ class Ledger:
             plan.rows += 1
             if progress is not None and plan.rows % PROGRESS_EVERY == 0:
                 progress(number - 1, self.rows_hint)
-            values, row_errors = {}, []
-            for column in self.columns:
-                if column.key not in raw:
-                    continue
-                value = raw[column.key]
-                if value is None and column.required:
-                    row_errors.append(RowError(number, column.header, "", _("This cell is required.")))
-                    continue
-                try:
-                    values[column.key] = column.parse(value, ctx)
-                except CellError as exc:
-                    row_errors.append(RowError(number, column.header, _show(value), str(exc)))
+            values, row_errors = self.parse_cells(number, raw, ctx)
             if row_errors:
                 plan.errors.extend(row_errors)
                 continue
@@ -422,6 +419,28 @@ class Ledger:
         if progress is not None:
             progress(plan.rows, plan.rows)
         return plan
+
+    def parse_cells(self, number: int, raw: dict, ctx: ImportContext) -> tuple[dict, list[RowError]]:
+        """The row's cells through their columns' parsers: ({key: value}, the cells' problems)."""
+        values, errors = {}, []
+        for column in self.columns:
+            if column.key not in raw:
+                continue
+            value = raw[column.key]
+            if value is None and column.required:
+                errors.append(RowError(number, column.header, "", _("This cell is required.")))
+                continue
+            try:
+                values[column.key] = column.parse(value, ctx)
+            except CellError as exc:
+                errors.append(RowError(number, column.header, _show(value), str(exc)))
+        return values, errors
+
+    def result_message(self, summary: dict) -> str:
+        """What the user is told once a confirmed file is written."""
+        return _("Imported: {create} added, {update} changed, {unchanged} unchanged.").format(
+            **{"create": 0, "update": 0, "unchanged": 0, **summary}
+        )
 
     def _check_pending(self, plan: Plan, pending: list, ctx: ImportContext) -> None:
         """Check a batch of looked-up rows, first loading (in one query) the records that a look-up
@@ -519,6 +538,9 @@ class Ledger:
         with XlsxWriter(fileobj) as book:
             sheet = book.sheet(self.sheet_title, widths=[c.width for c in columns])
             sheet.append_header([c.header for c in columns], [c.required for c in columns])
+            for index, column in enumerate(columns, start=1):
+                if column.choices is not None:
+                    sheet.add_list(index, column.choices())
             if template:
                 notes = book.sheet("说明", widths=[16, 6, 60])  # the sheets speak Chinese, like the offices
                 notes.append_header(["列", "必填", "说明"])

@@ -59,7 +59,9 @@ class ExportView(LedgerMixin, View):
         qs = for_user(request.user, Action.EXPORT, ledger.model._default_manager.all())
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
-            qs = filterset.qs if filterset.is_bound else qs.filter(closed_on__isnull=True)
+            qs = filterset.qs if filterset.is_bound else self.unfiltered(qs)
+        else:
+            qs = self.unfiltered(qs)
         fh = _spool()
         try:
             ledger.write(fh, ledger.export_queryset(qs))
@@ -67,6 +69,12 @@ class ExportView(LedgerMixin, View):
             fh.close()
             raise
         return _xlsx_response(fh, self.filename("导出"))
+
+    def unfiltered(self, queryset):
+        """The rows exported without any filter: the open ones, as the list shows them."""
+        if any(f.name == "closed_on" for f in queryset.model._meta.fields):
+            return queryset.filter(closed_on__isnull=True)
+        return queryset
 
 
 class TemplateDownloadView(LedgerMixin, View):
@@ -92,7 +100,7 @@ class ImportView(LedgerMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def context(self, **extra):
-        from django.urls import reverse
+        from django.urls import NoReverseMatch, reverse
 
         from fenlei.core.imports import ledger_key
         from fenlei.core.models import ImportJob
@@ -101,11 +109,16 @@ class ImportView(LedgerMixin, View):
         recent = for_user(user, Action.VIEW, ImportJob).filter(
             user=user, ledger=ledger_key(self.ledger_class)
         )[:5]
+        try:
+            list_url = reverse(self.list_url_name)
+        except NoReverseMatch:  # a ledger whose list lives in a part of the app not installed here
+            list_url = ""
         return {
             "title": self.title,
             "help": IMPORT_HELP,
             "ledger": self.ledger,
-            "list_url": reverse(self.list_url_name),
+            "ledger_help": self.ledger.import_help,
+            "list_url": list_url,
             "recent_jobs": recent,
             **extra,
         }

@@ -16,6 +16,7 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRefresh
 
 from fenlei.core import imports
+from fenlei.core.importexport import Ledger
 from fenlei.core.models import ImportJob, ImportState
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user, get_for_user
@@ -33,6 +34,12 @@ PHASES = {
 def _ledger_name(job: ImportJob) -> str:
     ledger = imports.ledgers().get(job.ledger)
     return str(ledger.model._meta.verbose_name_plural) if ledger else job.ledger
+
+
+def _ledger(job: ImportJob) -> Ledger:
+    """The job's ledger (the generic one when its app is gone, so that its page still shows)."""
+    ledger = imports.ledgers().get(job.ledger)
+    return ledger() if ledger else Ledger()
 
 
 def _url(name: str) -> str:
@@ -101,6 +108,7 @@ class ImportJobView(_JobMixin, View):
             {
                 **progress_context(job),
                 "ledger_name": _ledger_name(job),
+                "ledger": _ledger(job),
                 "list_url": _url(job.list_url_name),
                 "import_url": _url(job.import_url_name),
                 "errors_page": errors,
@@ -156,12 +164,7 @@ class ImportJobConfirmView(_JobActionView):
             )
             return redirect(job.get_absolute_url())
         if job.state == ImportState.DONE:
-            messages.success(
-                request,
-                _("Imported: {create} added, {update} changed, {unchanged} unchanged.").format(
-                    **{"create": 0, "update": 0, "unchanged": 0, **job.summary}
-                ),
-            )
+            messages.success(request, _ledger(job).result_message(job.summary))
             return redirect(_url(job.list_url_name) or job.get_absolute_url())
         return redirect(job.get_absolute_url())
 

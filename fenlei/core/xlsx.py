@@ -9,7 +9,8 @@ parts for that directly:
   carry removed; a string is never a formula;
 - int, float and Decimal as numbers; bool as a boolean; date and datetime as real Excel dates with a
   date format (aware datetimes in the local time zone); None as an empty cell;
-- the header row bold, on a green fill (white text) for required columns, grey otherwise.
+- the header row bold, on a green fill (white text) for required columns, grey otherwise;
+- drop-down lists on whole columns (data validations of type "list", a warning on other values).
 
 Use it as a context manager::
 
@@ -152,6 +153,7 @@ class Sheet:
         self._row = 0
         self._letters: list[str] = []
         self._buffer: list[str] = []
+        self._validations: list[str] = []
         self.closed = False
         head = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS_MAIN}">']
         if freeze_header:
@@ -210,6 +212,23 @@ class Sheet:
         )
         self._buffer.append(f'<row r="{n}">{cells}</row>')
 
+    def add_list(self, column: int, values: Sequence[str], *, first_row: int = 2) -> None:
+        """Offer a drop-down of `values` in the 1-based `column`, from `first_row` to the sheet's end.
+
+        Other values stay possible (Excel warns, it does not refuse): an import may accept synonyms.
+        Excel keeps a list of at most 255 characters; values cannot contain commas or quotes.
+        """
+        values = [str(v) for v in values]
+        listed = ",".join(values)
+        if not values or any("," in v or '"' in v for v in values) or len(listed) > 255:
+            raise ValueError("a drop-down lists 1 to 255 characters of values without commas or quotes")
+        letter = column_letter(column)
+        self._validations.append(
+            '<dataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1"'
+            f' sqref="{letter}{first_row}:{letter}1048576"><formula1>"{escape(listed)}"</formula1>'
+            "</dataValidation>"
+        )
+
     @property
     def rows(self) -> int:
         return self._row
@@ -222,7 +241,10 @@ class Sheet:
     def close(self) -> None:
         if not self.closed:
             self._flush()
-            self._stream.write(b"</sheetData></worksheet>")
+            tail = "</sheetData>"
+            if self._validations:
+                tail += f'<dataValidations count="{len(self._validations)}">{"".join(self._validations)}</dataValidations>'
+            self._stream.write(f"{tail}</worksheet>".encode())
             self._stream.close()
             self.closed = True
 
