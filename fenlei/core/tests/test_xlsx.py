@@ -213,3 +213,25 @@ def test_every_ledger_exports_with_its_lean_query(world, points):
         assert _queries(ledger, model._default_manager.all()) == _queries(
             ledger, model._default_manager.filter(pk=first.pk)
         )
+
+
+def test_drop_down_lists_read_back_and_refuse_what_excel_cannot_hold():
+    buf = io.BytesIO()
+    with XlsxWriter(buf) as book:
+        ws = book.sheet("表一")
+        ws.append_header(["类别", "质量"])
+        ws.add_list(1, ["湿垃圾", "干垃圾"])
+        ws.add_list(2, ["好", "一般", "差"], first_row=3)
+        ws.append(["湿垃圾", "好"])
+        with pytest.raises(ValueError):
+            ws.add_list(3, ["a,b"])
+        with pytest.raises(ValueError):
+            ws.add_list(3, ["长" * 256])
+    buf.seek(0)
+    sheet = openpyxl.load_workbook(buf).worksheets[0]
+    lists = {str(v.sqref): (v.type, v.formula1, v.errorStyle) for v in sheet.data_validations.dataValidation}
+    assert lists == {
+        "A2:A1048576": ("list", '"湿垃圾,干垃圾"', "warning"),
+        "B3:B1048576": ("list", '"好,一般,差"', "warning"),
+    }
+    assert [c.value for c in sheet[2]] == ["湿垃圾", "好"]
