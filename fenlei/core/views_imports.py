@@ -36,6 +36,12 @@ def _ledger_name(job: ImportJob) -> str:
     return str(ledger.model._meta.verbose_name_plural) if ledger else job.ledger
 
 
+def _refused_rows(summary: dict) -> int:
+    """The rows refused (a row may have several problems): every row is added, changed, unchanged or refused."""
+    done = sum(summary.get(k, 0) for k in ("create", "update", "unchanged"))
+    return max(summary.get("rows", 0) - done, 0)
+
+
 def _ledger(job: ImportJob) -> Ledger:
     """The job's ledger (the generic one when its app is gone, so that its page still shows)."""
     ledger = imports.ledgers().get(job.ledger)
@@ -109,6 +115,7 @@ class ImportJobView(_JobMixin, View):
                 **progress_context(job),
                 "ledger_name": _ledger_name(job),
                 "ledger": _ledger(job),
+                "refused_rows": _refused_rows(job.summary),
                 "list_url": _url(job.list_url_name),
                 "import_url": _url(job.import_url_name),
                 "errors_page": errors,

@@ -510,11 +510,12 @@ def test_the_import_page_checks_shows_the_counts_then_writes_on_confirmation(wor
 def test_a_refused_row_is_listed_on_the_job_page_and_nothing_is_written(world, fleet, client_for):
     c = client_for("sam")
     c.cookies["fenlei_language"] = "en"
-    bad = {**good_rows()[0], "车牌": "浙A99999"}
+    bad = {**good_rows()[0], "车牌": "浙A99999", "重量(kg)": -3}
     r = c.post(reverse("collection:record-import"), {"file": upload([good_rows()[1], bad])}, follow=True)
     job = r.context["job"]
-    assert job.error_count == 1 and not job.ready
-    assert job.errors[0]["row"] == 3 and job.errors[0]["column"] == "车牌"
+    assert job.error_count == 2 and not job.ready
+    assert r.context["refused_rows"] == 1 and job.summary["create"] == 1  # the good row, not written
+    assert {(e["row"], e["column"]) for e in job.errors} == {(3, "车牌"), (3, "重量(kg)")}
     assert "No vehicle with the plate 浙A99999" in r.content.decode()
     assert not Record.objects.exists()
 
