@@ -33,10 +33,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fenlei.collection import services
+from fenlei.collection.api.ingest import writable_paths  # where a person may add records: one definition
 from fenlei.collection.choices import MIXED, EntryFace, Grade
 from fenlei.collection.models import Record
 from fenlei.collection.validation import Checked, Checker
 from fenlei.collection.validation import RowError as RecordRefused
+from fenlei.core import audit
 from fenlei.core.importexport import (
     CHECK_BATCH,
     PROGRESS_EVERY,
@@ -50,7 +52,8 @@ from fenlei.core.importexport import (
     parse_int,
     parse_text,
 )
-from fenlei.core.roles import ROLE_TARGET, Action, TargetKind, role_allows
+from fenlei.core.models import Face
+from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, scope_q
 from fenlei.facilities.models import IntermediateFacility, TerminalFacility, normalise_plate
 from fenlei.org.choices import KIND_LEVEL, AreaLevel
@@ -59,23 +62,6 @@ from fenlei.taxonomy.naming import PROFILES, streams
 
 #: Names looked up in one query (SQLite's bound on a statement's parameters, with room to spare).
 _CHUNK = 400
-
-
-def writable_paths(user) -> list[str] | None:
-    """The paths of the areas in which `user` may add records (None: anywhere, for a superuser)."""
-    if user.is_superuser:
-        return None
-    label = Record._meta.label_lower
-    assignments = user.role_assignments.filter(
-        active=True, area__isnull=False, area__closed_on__isnull=True
-    ).select_related("area")
-    return sorted(
-        {
-            a.area.path
-            for a in assignments
-            if ROLE_TARGET[a.role] == TargetKind.AREA and role_allows(a.role, Action.ADD, label)
-        }
-    )
 
 
 # --- words of the sheet --------------------------------------------------------------------------
@@ -447,7 +433,7 @@ class RecordLedger(Ledger):
             return summary
         if progress is not None:
             progress(0, len(plan.creates))
-        with transaction.atomic():
+        with transaction.atomic(), audit.using_face(Face.IMPORT):
             result = services.ingest(
                 plan.creates,
                 face=EntryFace.IMPORT,
