@@ -400,6 +400,12 @@ def stored(world, fleet):
     return Record.objects.all()
 
 
+def zh(choice) -> str:
+    """A choice's label as the sheets write it: in Chinese, whatever the language of the request."""
+    with translation.override("zh-hans"):
+        return str(choice.label)
+
+
 def rows_of(book):
     ws = openpyxl.load_workbook(book).worksheets[0]
     values = list(ws.iter_rows(values_only=True))
@@ -426,7 +432,11 @@ def test_the_export_writes_the_records_as_the_sheet_reads_them(world, stored):
         "浙A10001",
         "绿洁环卫",
     )
-    assert (second["处理厂"], second["记录编号"], second["录入方式"]) == ("东湖湿垃圾处理厂", "d-1", "设备")
+    assert (second["处理厂"], second["记录编号"], second["录入方式"]) == (
+        "东湖湿垃圾处理厂",
+        "d-1",
+        zh(EntryFace.DEVICE),
+    )
     assert second["状态"] == "待核实：重量偏大"
     assert (first["街道"], first["社区"], first["来源单位"], first["时间"]) == (
         "甲街道",
@@ -480,7 +490,7 @@ def test_the_export_takes_the_lists_filters(world, stored, client_for):
     day = rows_of(download(sam, since="2026-06-14", until="2026-06-14"))
     assert {r["日期"].date() for r in day} == {D - datetime.timedelta(days=1)}
     assert {r["记录编号"] for r in rows_of(download(sam, follow_up="true"))} == {"d-1"}
-    assert {r["录入方式"] for r in rows_of(download(sam, face="import"))} == {"Excel导入"}
+    assert {r["录入方式"] for r in rows_of(download(sam, face="import"))} == {zh(EntryFace.IMPORT)}
     assert all(r["车牌"] == "浙A10001" for r in rows_of(download(sam, vehicle="浙a 10001")))
 
 
