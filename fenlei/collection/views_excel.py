@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from fenlei.collection.filtersets import RecordFilterSet
 from fenlei.collection.importexport import RecordLedger
 from fenlei.core.views_importexport import ExportView, ImportView, TemplateDownloadView
 
@@ -25,16 +26,10 @@ class RecordTemplateView(RecordExcelMixin, TemplateDownloadView):
 
 
 class RecordExportView(RecordExcelMixin, ExportView):
-    """The records of the list, with the list's filters (its query string); voided records only when
-    the filter asks for them."""
+    """The records of the list, with the list's filters (its query string, the one FilterSet); voided
+    records only when the filter asks for them."""
 
-    @property
-    def filterset_class(self):
-        try:
-            from fenlei.collection.filtersets import RecordFilterSet
-        except ImportError:  # built without the records pages: the export takes no filters
-            return None
-        return RecordFilterSet
+    filterset_class = RecordFilterSet
 
     def unfiltered(self, queryset):
         return queryset.filter(voided_at__isnull=True)

@@ -100,7 +100,7 @@ class ImportView(LedgerMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def context(self, **extra):
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import reverse
 
         from fenlei.core.imports import ledger_key
         from fenlei.core.models import ImportJob
@@ -109,16 +109,12 @@ class ImportView(LedgerMixin, View):
         recent = for_user(user, Action.VIEW, ImportJob).filter(
             user=user, ledger=ledger_key(self.ledger_class)
         )[:5]
-        try:
-            list_url = reverse(self.list_url_name)
-        except NoReverseMatch:  # a ledger whose list lives in a part of the app not installed here
-            list_url = ""
         return {
             "title": self.title,
             "help": IMPORT_HELP,
             "ledger": self.ledger,
             "ledger_help": self.ledger.import_help,
-            "list_url": list_url,
+            "list_url": reverse(self.list_url_name),
             "recent_jobs": recent,
             **extra,
         }

@@ -482,7 +482,6 @@ def test_the_export_is_scoped_and_leaves_voided_records_out(world, stored, clien
 
 
 def test_the_export_takes_the_lists_filters(world, stored, client_for):
-    pytest.importorskip("fenlei.collection.filtersets")
     sam = client_for("sam")
     wet = rows_of(download(sam, stream="wet"))
     assert {r["类别"] for r in wet} == {"湿垃圾"} and len(wet) == 3
