@@ -180,7 +180,12 @@ class RecordListView(FilteredListMixin, View):
         for r in rows:  # worked out once per page, not in each cell
             r.detail_url, r.stream_name = url(r.pk), names.get(r.stream, r.stream)
         site_id = self.request.GET.get("site", "")
-        ctx = {"title": _("Collection records")}
+        user = self.request.user
+        ctx = {
+            "title": _("Collection records"),
+            "can_import": can_anywhere(user, Action.IMPORT, Record),
+            "can_export": can_anywhere(user, Action.EXPORT, Record),
+        }
         if site_id.isdigit():  # narrowed to one site (from the site's page)
             ctx["narrowed_site"] = for_user(
                 self.request.user, Action.VIEW, Site.objects.filter(pk=int(site_id))

@@ -572,3 +572,15 @@ def test_the_main_menu_leads_to_collection_for_who_reads_it(world, client_for):
     for persona in ("alice", "sam", "cora", "hal", "mia"):
         assert "collection" in menu(persona), persona
     assert "collection" not in menu("nina")
+
+
+@pytest.mark.parametrize(
+    ("name", "export", "import_"),
+    [("alice", True, True), ("sam", True, True), ("hal", True, False), ("mia", False, False)],
+)
+def test_the_list_offers_excel_to_those_who_may_use_it(client_for, records, name, export, import_):
+    page = client_for(name).get(LIST + "?stream=wet").content.decode()
+    assert ('id="export"' in page) is export
+    assert ('id="import"' in page) is import_
+    if export:
+        assert reverse("collection:record-export") + "?stream=wet" in page
