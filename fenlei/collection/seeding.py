@@ -294,6 +294,9 @@ class _Plan:
         self.first = today - datetime.timedelta(days=days)
         self.planted = Planted()
         w = world
+        # a source's place in path order, not its pk, picks its collection days and times: the same
+        # data for the same seed whatever numbers the database hands out
+        self.slot = {s.pk: i for i, s in enumerate(w.residential + w.markets + w.restaurants)}
         self.factor = {s.pk: rng.uniform(0.85, 1.15) for s in w.residential}
         self.poor_rate = {s.pk: rng.choice((0.01, 0.02, 0.03, 0.04, 0.06)) for s in w.residential}
         self.market_kg = {s.pk: rng.uniform(300, 1500) for s in w.markets}
@@ -416,7 +419,13 @@ class _Plan:
             gen = s.population * base * self.factor[s.pk]
             if s.pk == p.only_mixed:
                 out.append(
-                    Pickup(day, 8 * 60 + s.pk % 90, {"site": s.pk}, MIXED, gen * 0.93 * rng.uniform(0.9, 1.1))
+                    Pickup(
+                        day,
+                        8 * 60 + self.slot[s.pk] % 90,
+                        {"site": s.pk},
+                        MIXED,
+                        gen * 0.93 * rng.uniform(0.9, 1.1),
+                    )
                 )
                 continue
             if day in self.gap_days.get(s.pk, ()):
@@ -424,9 +433,9 @@ class _Plan:
             late = day in self.late_days.get(s.pk, ())
             for stream, category in w.category.items():
                 every = EVERY[category]
-                if every == 7 and day.weekday() != s.pk % 7:
+                if every == 7 and day.weekday() != self.slot[s.pk] % 7:
                     continue
-                if every == 30 and day.day != s.pk % 28 + 1:
+                if every == 30 and day.day != self.slot[s.pk] % 28 + 1:
                     continue
                 share = SHARES[category]
                 if s.pk == p.wet_vanishes and back <= 21:
@@ -470,7 +479,7 @@ class _Plan:
                 hauler_id = p.no_contract[1]
             van = self.kitchen_van.get(hauler_id)
             kg = (record.seats or 40) * 0.3 * (1.2 if weekend else 1.0) * rng.uniform(0.8, 1.2)
-            minute = 14 * 60 + (s.pk * 7) % 150
+            minute = 14 * 60 + (self.slot[s.pk] * 7) % 150
             out.append(
                 Pickup(
                     day,
@@ -488,7 +497,7 @@ class _Plan:
     def _pickup(self, day, site, stream, kg) -> Pickup:
         category = self.world.category[stream]
         van = self.route.get((site.pk, stream))
-        order = self.order.get((site.pk, stream), site.pk % 60)
+        order = self.order.get((site.pk, stream), self.slot[site.pk] % 60)
         minute = min(START_HOUR[category] * 60 + 5 * order, 23 * 60 + order % 59)  # the same day, always
         return Pickup(day, minute, {"site": site.pk}, stream, kg, van=van)
 
