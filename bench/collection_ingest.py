@@ -175,11 +175,19 @@ def print_table(r: dict) -> None:
 
 
 def _copy(ledgers, target: Path, pg_copies: list) -> dict:
+    """A fresh copy of the benchmark's database (a file on SQLite, a database made from it as a
+    template on PostgreSQL, named after `target`): the environment of a process that uses it."""
+    from django.db import connection, connections
+
     target.mkdir(parents=True, exist_ok=True)
-    env = ledgers._copy_database(target)
-    if "_pg_copy" in env:
-        pg_copies.append(env["_pg_copy"])
-    return env
+    if connection.vendor == "sqlite":
+        return ledgers._copy_database(target)
+    name = connection.settings_dict["NAME"]
+    copy = f"{name}_{target.name.replace('-', '_')}_{os.getpid()}"
+    connections.close_all()  # a template database must have no other session
+    ledgers._postgres_admin(connection, f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    pg_copies.append(copy)
+    return {"DATABASE_URL": ledgers._database_url(connection, copy)}
 
 
 def _env(env_extra: dict) -> dict:
