@@ -97,8 +97,10 @@ def run(
             print(f"  {first['records_per_s']:,.0f} records/s; the retry …", flush=True)
             again = _send_all(bodies, tokens, port)
         finally:
-            sampler.stop()
-            _stop_server(proc)
+            try:
+                sampler.stop()
+            finally:
+                _stop_server(proc)
         result["http"] = first
         result["retry"] = again
         result["server_rss_mb"] = sampler.summary()
