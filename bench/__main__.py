@@ -1,4 +1,5 @@
-"""Run the benchmarks: `python -m bench [--scale city|district] [--runs N] [--only pages|ledgers|measures]`.
+"""Run the benchmarks: `python -m bench [--scale city|district] [--runs N]
+[--only pages|ledgers|measures|collection-ingest]`.
 
 Builds (once) a seeded database of the chosen scale in bench/out/ (or uses DATABASE_URL), then
 measures the server time and query count of the structure's pages through Django's test client,
@@ -11,6 +12,10 @@ bench/out/results-ledgers-<vendor>.json. `--ledger-parts list,import,export` pic
 
 The collection-measures benchmark (bench/collection_measures.py: a district-scale year of totals,
 random measures against a DuckDB scan of the raw records) runs first, in a process of its own.
+
+The collection ingest benchmark (bench/collection_ingest.py; only with `--only collection-ingest`,
+and meant for `--scale district` on SQLite) posts a year of generated device batches to a real
+server's ingest endpoint and writes bench/out/results-collection-ingest-<vendor>.json.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", choices=("district", "city"), default="city")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument(
-        "--only", choices=("pages", "ledgers", "measures"), help="run one benchmark (default: all of them)"
+        "--only",
+        choices=("pages", "ledgers", "measures", "collection-ingest"),
+        help="run one benchmark (default: measures, pages and ledgers; collection-ingest only when named)",
     )
     parser.add_argument(
         "--measures-runs", type=int, default=300, help="random cases of the measures benchmark"
@@ -43,6 +50,25 @@ def main(argv=None) -> int:
     )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace the Python heap of the import and export"
+    )
+    parser.add_argument(
+        "--clients", type=int, default=4, help="collection ingest: parallel clients (default: 4)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "runserver"),
+        default="gunicorn",
+        help="collection ingest: the server (default: gunicorn)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="collection ingest: gunicorn workers (default: 2)"
+    )
+    parser.add_argument(
+        "--days", type=int, default=365, help="collection ingest: days of records (default: 365)"
+    )
+    parser.add_argument("--trips", action="store_true", help="collection ingest: pick-ups name trips")
+    parser.add_argument(
+        "--keep", action="store_true", help="collection ingest: keep the batches and databases"
     )
     args = parser.parse_args(argv)
 
@@ -75,11 +101,35 @@ def main(argv=None) -> int:
         call_command("seed", scale=args.scale, no_progress=True, verbosity=0)
 
     vendor = connection.vendor
+    if args.only == "collection-ingest":
+        run_collection_ingest(args, vendor)
+        return 0
     if args.only != "ledgers":
         run_pages(args, vendor)
     if args.only != "pages":
         run_ledgers(args, vendor)
     return 0
+
+
+def run_collection_ingest(args, vendor: str) -> None:
+    from bench import collection_ingest
+
+    results = collection_ingest.run(
+        clients=args.clients,
+        workers=args.workers,
+        server=args.server,
+        days=args.days,
+        trips=args.trips,
+        keep=args.keep,
+    )
+    path = OUT / f"results-collection-ingest-{vendor}.json"
+    path.write_text(
+        json.dumps(
+            {**results, "scale": args.scale, "database": vendor}, ensure_ascii=False, indent=2, default=str
+        )
+    )
+    collection_ingest.print_table(results)
+    print(f"\nwritten to {path.relative_to(HERE.parent)}")
 
 
 def run_pages(args, vendor: str) -> None:
