@@ -26,6 +26,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _short_collection_seed(settings):
+    """The demo's year of collection data costs most of a seed: tests seed ten weeks (the planted
+    cases' window); the collection seeding test asks for the year itself."""
+    settings.FENLEI_SEED_COLLECTION_DAYS = 70
+
+
 @pytest.fixture(scope="session")
 def _media_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("media")

@@ -56,12 +56,7 @@ def test_district_seed_fills_every_ledger():
             action=AuditAction.CREATE,
         )
         assert created.count() == count, model
-    # …but the collection records' submissions, which the seeder writes as the system would
-    batches = AuditEntry.objects.filter(
-        content_type__app_label="collection", content_type__model="submission"
-    )
-    assert set(AuditEntry.objects.exclude(pk__in=batches).values_list("face", flat=True)) == {Face.CLI}
-    assert set(batches.values_list("face", flat=True)) == {Face.SYSTEM}
+    assert set(AuditEntry.objects.values_list("face", flat=True)) == {Face.CLI}
 
     communities = list(Area.objects.filter(kind__in=(AreaKind.COMMUNITY, AreaKind.VILLAGE)))
     behind = [c for c in communities if lagging(c)]

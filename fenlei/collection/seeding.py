@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from fenlei.collection import detect, services, streams
@@ -146,8 +147,9 @@ def seed_ledgers(*, sites, rng: random.Random, write) -> int:
 def seed_collection(
     sites, *, rng: random.Random, write, today: datetime.date, days: int | None = None
 ) -> CollectionReport:
-    """Write `days` (a year) of collection data for `sites` (one district's), ending the day before `today`."""
-    days = YEAR if days is None else days
+    """Write `days` (FENLEI_SEED_COLLECTION_DAYS, a year by default) of collection data for `sites` (one
+    district's), ending the day before `today`."""
+    days = settings.FENLEI_SEED_COLLECTION_DAYS if days is None else days
     world = _World(sites, rng)
     report = CollectionReport()
     report.devices = _devices(world)

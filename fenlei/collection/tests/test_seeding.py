@@ -54,7 +54,8 @@ def kg(qs) -> Decimal:
 
 
 @pytest.mark.django_db
-def test_a_plausible_year_with_every_planted_case(today):
+def test_a_plausible_year_with_every_planted_case(today, settings):
+    settings.FENLEI_SEED_COLLECTION_DAYS = 365  # the demo's year (other tests seed fewer days)
     with using_face(Face.CLI):
         seed_world(scale="tiny")
     wet, dry = food_code(), residual_code()
@@ -201,14 +202,15 @@ def test_a_plausible_year_with_every_planted_case(today):
     assert sorted(d.hauler_id for d in devices) == sorted(Hauler.objects.values_list("pk", flat=True))
     assert all(d.token_hash and d.account_id for d in devices)
 
-    # One submission per morning of entry, audited through the system face; totals equal a rebuild.
+    # One submission per morning of entry, audited under the face of the seed (here the CLI); totals
+    # equal a rebuild.
     submissions = Submission.objects.all()
     assert submissions.count() == 365 and set(submissions.values_list("face", flat=True)) == {
         EntryFace.SYSTEM
     }
     assert sum(s.accepted for s in submissions) == records.count()
     logged = AuditEntry.objects.filter(content_type__model="submission")
-    assert logged.count() == 365 and set(logged.values_list("face", flat=True)) == {Face.SYSTEM}
+    assert logged.count() == 365 and set(logged.values_list("face", flat=True)) == {Face.CLI}
     kept = rollups.snapshot()
     with transaction.atomic():
         rollups.rebuild()
@@ -249,8 +251,8 @@ class _Rollback(Exception):
 
 
 @pytest.mark.django_db
-def test_same_seed_and_day_same_data_another_seed_other_data(today, monkeypatch):
-    monkeypatch.setattr(seeding, "YEAR", 70)  # the trips' weeks and a few more: quicker than a year
+def test_same_seed_and_day_same_data_another_seed_other_data(today, settings):
+    settings.FENLEI_SEED_COLLECTION_DAYS = 70  # the trips' weeks and a few more: quicker than a year
     runs = []
     for seed in (7, 7, 8):
         with pytest.raises(_Rollback), transaction.atomic():
@@ -263,7 +265,7 @@ def test_same_seed_and_day_same_data_another_seed_other_data(today, monkeypatch)
 
 
 @pytest.mark.django_db
-def test_a_city_seeds_collection_for_its_first_district_only(today, monkeypatch):
+def test_a_city_seeds_collection_for_its_first_district_only(today, monkeypatch, settings):
     """In a city the seeder fills only the first district (as people and publicity do); checked on a
     month, not a year, to stay quick."""
     from fenlei.org import seeding as org_seeding
@@ -273,7 +275,7 @@ def test_a_city_seeds_collection_for_its_first_district_only(today, monkeypatch)
         "tiny-city",
         org_seeding.Scale("tiny-city", districts=2, streets=4, communities=8, sites=60, rural_share=0.25),
     )
-    monkeypatch.setattr(seeding, "YEAR", 30)
+    settings.FENLEI_SEED_COLLECTION_DAYS = 30
     seed_world(scale="tiny-city")
     districts = list(Area.objects.filter(depth=1).order_by("path"))
     assert len(districts) == 2
