@@ -178,6 +178,10 @@ def ingest(
             seen[c.client_id] = (index, c.digest)
         good.append(c)
 
+    # What does not depend on what is stored already is worked out before the write lock, so that
+    # another request may write meanwhile: the rows to insert and the changes to the totals.
+    params = _params(good, face=face, origin=origin)
+    deltas = rollups.deltas((_fact(c), 1) for c in good)
     with transaction.atomic():
         _lock(origin, device, by)
         existing = _existing(origin, [c.client_id for c in good if c.client_id])
@@ -201,6 +205,10 @@ def ingest(
                         },
                     }
                 )
+        if len(fresh) != len(good):  # some were stored already (a retry): work out the rest again
+            keep = {c.index for c in fresh}
+            params = [p for p, c in zip(params, good, strict=True) if c.index in keep]
+            deltas = rollups.deltas((_fact(c), 1) for c in fresh)
         area_path = (device.area_path if device else "") or (fresh[0].area_path if fresh else "")
         submission = Submission.objects.create(
             face=face,
@@ -215,8 +223,9 @@ def ingest(
         result.submission = submission
         if fresh:
             trips = _trips(fresh, origin)
-            _insert(fresh, trips, face=face, origin=origin, submission=submission)
-            rollups.apply((_fact(c), 1) for c in fresh)
+            _insert(params, fresh, trips, submission)
+            for d in deltas:
+                d.write()
             _trip_sums(fresh, trips)
             _write_time_alarms(fresh, trips)
             for hook in AFTER_INGEST:
@@ -282,22 +291,27 @@ def _trips(fresh: list[Checked], origin: str) -> dict[str, Trip]:
     return trips
 
 
-def _insert(fresh: list[Checked], trips: dict[str, Trip], *, face, origin, submission) -> None:
-    now = timezone.now()
-    q = connection.ops.quote_name
-    table = q(Record._meta.db_table)
-    column_of = {f.attname: f.column for f in Record._meta.concrete_fields}
-    columns = ", ".join(q(column_of[c]) for c in _INSERT_COLUMNS)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
+_SUBMISSION_AT = _INSERT_COLUMNS.index("submission_id")
+_TRIP_AT = _INSERT_COLUMNS.index("trip_id")
+
+
+def _params(rows: list[Checked], *, face, origin) -> list[list]:
+    """The records' rows as the INSERT takes them; their submission and trips are filled in later."""
     ops = connection.ops
-    now_db = ops.adapt_datetimefield_value(now)
-    sid = submission.pk
-    params = [
-        (
+    now_db = ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "sqlite":  # what Django stores there: the naive UTC time as text
+
+        def when(value, utc=datetime.UTC):
+            return str(value.astimezone(utc).replace(tzinfo=None))
+
+    else:
+        when = ops.adapt_datetimefield_value
+    return [
+        [
             now_db,
             now_db,
             c.area_path,
-            ops.adapt_datetimefield_value(c.occurred_at),
+            when(c.occurred_at),
             c.day,
             c.site_id,
             c.area_id,
@@ -309,13 +323,13 @@ def _insert(fresh: list[Checked], trips: dict[str, Trip], *, face, origin, submi
             c.estimated,
             c.vehicle_id,
             c.hauler_id,
-            trips[c.trip_key].pk if c.trip_key else None,
+            None,
             c.seq,
             c.transfer_id,
             c.plant_id,
             c.grade,
             face,
-            sid,
+            None,
             origin if c.client_id else "",
             c.client_id or None,
             c.digest,
@@ -324,17 +338,29 @@ def _insert(fresh: list[Checked], trips: dict[str, Trip], *, face, origin, submi
             "",
             None,
             "",
-        )
-        for c in fresh
+        ]
+        for c in rows
     ]
+
+
+def _insert(params: list[list], fresh: list[Checked], trips: dict[str, Trip], submission) -> None:
+    q = connection.ops.quote_name
+    table = q(Record._meta.db_table)
+    column_of = {f.attname: f.column for f in Record._meta.concrete_fields}
+    columns = ", ".join(q(column_of[c]) for c in _INSERT_COLUMNS)
+    sid = submission.pk
+    for p, c in zip(params, fresh, strict=True):
+        p[_SUBMISSION_AT] = sid
+        if c.trip_key:
+            p[_TRIP_AT] = trips[c.trip_key].pk
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows in one go; executemany would wait for each row's round trip
-            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for p in params:
                     copy.write_row(p)
         else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
             cursor.executemany(sql, params)
 
 
