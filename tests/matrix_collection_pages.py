@@ -21,6 +21,13 @@ from __future__ import annotations
 
 from tests.matrix import Case, row
 
+
+def _now_minute() -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime():%Y-%m-%dT%H:%M}"
+
+
 SIGNED_IN = row(200)
 REC_A1 = row(404, alice=200, leo=200, sam=200, cora=200, ian=200, hal=200, mia=200)
 REC_A1_KEEP = row(404, alice=200, leo=403, sam=200, cora=200, ian=403, hal=403, mia=403)
@@ -179,7 +186,8 @@ CASES: list[Case] = [
         _pk("trip"),
         setup=S,
         method="post",
-        data=lambda w: {"weighbridge_kg": "101", "unloaded_at": "2026-01-01T10:00"},
+        # after the pick-ups (an hour ago) and not in the future
+        data=lambda w: {"weighbridge_kg": "101", "unloaded_at": _now_minute()},
     ),
     # devices
     Case("collection:device-list", SIGNED_IN, setup=S),
