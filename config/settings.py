@@ -308,6 +308,9 @@ FENLEI_COLLECTION_MAX_AGE_DAYS = env_int("FENLEI_COLLECTION_MAX_AGE_DAYS", 400, 
 FENLEI_COLLECTION_LATE_DAYS = env_int("FENLEI_COLLECTION_LATE_DAYS", 1, minimum=0)
 #: A restaurant with a signed commitment and no kitchen-waste pick-up for this many days is flagged.
 FENLEI_KITCHEN_GAP_DAYS = env_int("FENLEI_KITCHEN_GAP_DAYS", 3, minimum=1)
+#: A kitchen-waste manifest whose weight received at the plant differs from its pick-up weight by more
+#: than this share (%) is shown as a difference to look into.
+FENLEI_MANIFEST_TOLERANCE_PCT = env_int("FENLEI_MANIFEST_TOLERANCE_PCT", 10, minimum=0, maximum=100)
 #: Kilograms per litre of bin volume, to convert bins × volume into a weight (a 240 L bin of wet
 #: waste ≈ 0.24 m³ × 0.8 fill × 0.55 t/m³ ÷ 1.2 ≈ 88 kg).
 FENLEI_BIN_KG_PER_LITRE = {
