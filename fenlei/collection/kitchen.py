@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,13 +81,33 @@ def restaurant_site_ids(site_ids: Iterable[int]) -> set[int]:
     return found
 
 
+_INSERT_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "area_path",
+    "number",
+    "site_id",
+    "hauler_id",
+    "vehicle_id",
+    "plant_id",
+    "record_id",
+    "day",
+    "weight_kg",
+    "state",
+)
+
+
 def issue_manifests(fresh, trips, submission) -> int:
     """The after-ingest hook: a manifest for each fresh food-stream pick-up at a restaurant.
 
     A batch without a food-stream row naming a site and a haulier costs no query; otherwise one
-    query finds which of its sites are restaurants and, if any, one reads the new records' numbers.
-    A pick-up without a haulier gets no manifest (the NO_CONTRACT detector flags it). A retried
-    batch writes no fresh row, so a record never gets a second manifest.
+    query finds which of its sites are restaurants and, if any, one reads the new records' numbers
+    and one statement writes the manifests. A pick-up without a haulier gets no manifest (the
+    NO_CONTRACT detector flags it). A retried batch writes no fresh row, so a record never gets a
+    second manifest (and the number, made of the record's, could not be issued twice).
+
+    Like the records, the manifests of a batch are audited once, on the batch's submission (their
+    count and numbers); each receipt or cancellation is audited on its manifest.
     """
     food = food_code()
     candidates = {c.site_id for c in fresh if c.stream == food and c.site_id is not None and c.hauler_id}
@@ -97,7 +117,9 @@ def issue_manifests(fresh, trips, submission) -> int:
     if not restaurants:
         return 0
     days = sorted({c.day for c in fresh if c.site_id in restaurants and c.stream == food})
-    manifests = []
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    params = []
     columns = ("pk", "day", "site_id", "hauler_id", "vehicle_id", "plant_id", "weight_kg", "area_path")
     for chunk in _chunks(sorted(restaurants)):
         rows = (
@@ -112,32 +134,45 @@ def issue_manifests(fresh, trips, submission) -> int:
             .values_list(*columns)
         )
         for pk, day, site_id, hauler_id, vehicle_id, plant_id, weight_kg, area_path in rows:
-            manifests.append(
-                Manifest(
-                    number=manifest_number(day, pk),
-                    record_id=pk,
-                    day=day,
-                    site_id=site_id,
-                    hauler_id=hauler_id,
-                    vehicle_id=vehicle_id,
-                    plant_id=plant_id,
-                    weight_kg=weight_kg,
-                    area_path=area_path,
+            params.append(
+                (
+                    now,
+                    now,
+                    area_path,
+                    manifest_number(day, pk),
+                    site_id,
+                    hauler_id,
+                    vehicle_id,
+                    plant_id,
+                    pk,
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_decimalfield_value(weight_kg, 9, 2),
+                    ManifestState.ISSUED.value,
                 )
             )
-    if not manifests:
+    if not params:
         return 0
-    Manifest.objects.bulk_create(manifests, batch_size=500)
+    q = ops.quote_name
+    column_of = {f.attname: f.column for f in Manifest._meta.concrete_fields}
+    sql = "INSERT INTO {table} ({columns}) VALUES ({values})".format(
+        table=q(Manifest._meta.db_table),
+        columns=", ".join(q(column_of[c]) for c in _INSERT_COLUMNS),
+        values=", ".join(["%s"] * len(_INSERT_COLUMNS)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    numbers = sorted(p[3] for p in params)
     from fenlei.collection.services import AUDIT_FACE
 
-    audit.log_bulk(
-        manifests,
-        AuditAction.CREATE,
+    audit.log(
+        submission,
+        AuditAction.UPDATE,
         by=submission.user if submission.user_id else None,
         face=AUDIT_FACE.get(submission.face, Face.SYSTEM),
-        note=_("issued on pick-up (submission #{n})").format(n=submission.pk),
+        changes={"manifests": [0, len(params)]},
+        note=_("transfer manifests issued: {first} … {last}").format(first=numbers[0], last=numbers[-1]),
     )
-    return len(manifests)
+    return len(params)
 
 
 # --- receipt and cancellation ---------------------------------------------------------------------

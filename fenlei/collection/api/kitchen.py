@@ -69,7 +69,7 @@ class ManifestSerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("Weight received minus weight at pick-up (null until weighed at the plant).")
     )
     difference_pct = serializers.SerializerMethodField(
-        help_text=gettext_lazy("The difference in % of the pick-up weight.")
+        help_text=gettext_lazy("The difference as a share of the pick-up weight (per cent).")
     )
     over_tolerance = serializers.SerializerMethodField(
         help_text=gettext_lazy(

@@ -52,9 +52,12 @@ def test_a_pickup_at_a_restaurant_issues_one_manifest(world, fleet, restaurant):
         ManifestState.ISSUED,
         record.area_path,
     )
-    entry = AuditEntry.objects.get(content_type__model="manifest", object_id=str(m.pk))
-    assert entry.action == "create" and entry.face == "api"
-    assert f"#{result.submission.pk}" in entry.note
+    # audited once for the batch, on its submission, like the records themselves
+    entry = AuditEntry.objects.get(
+        content_type__model="submission", object_id=str(result.submission.pk), action="update"
+    )
+    assert entry.changes == {"manifests": [0, 1]} and entry.face == "api"
+    assert m.number in entry.note
 
 
 def test_a_retried_batch_issues_no_second_manifest(world, fleet, restaurant):
@@ -83,8 +86,9 @@ def test_every_entry_face_issues_manifests(world, fleet, restaurant):
     )
     m = Manifest.objects.get()
     assert m.record_id == Record.objects.get().pk
-    entry = AuditEntry.objects.get(content_type__model="manifest", object_id=str(m.pk))
-    assert (entry.user, entry.face) == (world.sam, "web")
+    entry = AuditEntry.objects.get(content_type__model="submission", action="update")
+    assert (entry.user, entry.face, entry.changes) == (world.sam, "web", {"manifests": [0, 1]})
+    assert m.number in entry.note
 
 
 def test_a_pickup_without_a_haulier_gets_no_manifest(world, fleet, restaurant):
