@@ -4,7 +4,9 @@ KITCHEN_GAP — a restaurant whose harmless-treatment commitment is signed and i
 FENLEI_KITCHEN_GAP_DAYS days or more without a food-stream pick-up. Every such gap that reaches into
 the days examined is one alarm, keyed by the restaurant and the gap's first day (the day after the
 last pick-up), so a daily run finds a continuing gap once. Pick-ups are read from the restaurant's
-daily totals (`SiteDay`): any haulier's pick-up ends a gap.
+daily totals (`SiteDay`): any haulier's pick-up ends a gap. No gap starts before the commitment was
+signed, nor before the first day anything was recorded at all (the day the district started
+recording is not a gap of every restaurant).
 
 NO_CONTRACT — food-stream pick-ups at a restaurant by a haulier that holds no contract with it, by
 its contracted haulier outside the contract's dates, at a restaurant with no contract at all, or
@@ -118,6 +120,18 @@ def _pickup_days(site_ids, first_day: datetime.date, last_day: datetime.date):
     return days, before
 
 
+def data_start() -> datetime.date | None:
+    """The first day anything was recorded (in the totals of the tree's roots): before it, no
+    pick-up was missed, only not yet recorded."""
+    from django.db.models import Min
+
+    from fenlei.collection.models import AreaDay
+    from fenlei.org.models import Area
+
+    roots = Area.objects.filter(parent__isnull=True).values("pk")
+    return AreaDay.objects.filter(area_id__in=roots).aggregate(first=Min("day"))["first"]
+
+
 def _gaps(pickups: list, previous: datetime.date | None, start: datetime.date, end: datetime.date):
     """The runs of days from `start` to `end` without a pick-up: (first day, last day, last pick-up
     before it or None)."""
@@ -140,14 +154,18 @@ def kitchen_gaps(first_day: datetime.date, last_day: datetime.date) -> list[dict
     """Restaurants with a signed commitment in force and no pick-up for FENLEI_KITCHEN_GAP_DAYS days."""
     need = settings.FENLEI_KITCHEN_GAP_DAYS
     commitments = _commitments(first_day, last_day)
-    if not commitments:
+    horizon = data_start()
+    if not commitments or horizon is None:
         return []
     days, before = _pickup_days({c["site_id"] for c in commitments}, first_day, last_day)
     found: dict[str, dict] = {}
     for c in commitments:
         site_id = c["site_id"]
+        start = max(c["start"], horizon)
+        if start > c["end"]:
+            continue
         for gap_first, gap_last, last_pickup in _gaps(
-            days.get(site_id, []), before.get(site_id), c["start"], c["end"]
+            days.get(site_id, []), before.get(site_id), start, c["end"]
         ):
             length = (gap_last - gap_first).days + 1
             if length < need or gap_last < first_day:

@@ -35,6 +35,16 @@ def pickups(fleet, site, days, *, vehicle="浙A10001", prefix="p"):
     assert result.accepted == len(rows), result.rejected
 
 
+def recording_since(fleet, world, day):
+    """Something recorded on `day` (at an estate): the district's records start there."""
+    send(
+        fleet,
+        [row(world.sites["a1_estate"], "dry", 100, when=at(day), client_id=f"start-{day}")],
+        device=False,
+        face=EntryFace.API,
+    )
+
+
 def gaps(first=FIRST, last=LAST):
     detect.run(first, last, kinds=[AlarmKind.KITCHEN_GAP])
     return {a.site_id: a for a in Alarm.objects.filter(kind=AlarmKind.KITCHEN_GAP)}
@@ -97,6 +107,7 @@ def test_only_signed_commitments_in_force_are_watched(world, fleet):
     )
     # signed on 5 June, no pick-up since: 5 … 14 June
     restaurant_record(world, never, commitment_signed_on=june(5))
+    recording_since(fleet, world, may(1))
     found = gaps()
     assert set(found) == {never.pk}
     alarm = found[never.pk]
@@ -104,10 +115,25 @@ def test_only_signed_commitments_in_force_are_watched(world, fleet):
     assert alarm.evidence["last_pickup"] is None and alarm.evidence["days_without"] == 10
 
 
+def test_no_gap_before_anything_was_recorded(world, fleet):
+    """Going live: the district records from 1 June. A restaurant whose commitment dates from
+    January and whose pick-ups are recorded from 3 June has missed 1 and 2 June only (2 < 3 days),
+    not January to June."""
+    site = world.sites["a2_restaurant"]
+    restaurant_record(world, site)
+    recording_since(fleet, world, june(1))
+    pickups(fleet, site, [june(d) for d in range(3, 15)])
+    assert gaps() == {}
+    # before recording began there is nothing to miss
+    assert gaps(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)) == {}
+
+
 def test_gap_detection_is_idempotent_day_after_day(world, fleet):
     site = world.sites["a2_restaurant"]
     restaurant_record(world, site)
+    recording_since(fleet, world, may(20))
     pickups(fleet, site, [june(10)])
+    # 20 May (when recording began) … 9 June, and 11 … 14 June
     assert detect.run(june(1), june(14), kinds=[AlarmKind.KITCHEN_GAP]) == {AlarmKind.KITCHEN_GAP: 2}
     # the same window again, then the next day's run: the continuing gap is the same alarm
     assert detect.run(june(1), june(14), kinds=[AlarmKind.KITCHEN_GAP]) == {AlarmKind.KITCHEN_GAP: 0}
@@ -129,6 +155,7 @@ def test_a_pickup_by_any_haulier_ends_a_gap(world, fleet):
 def test_gap_flags_reach_the_street_and_the_haulier_not_the_outsider(world, fleet):
     site = world.sites["a2_restaurant"]
     restaurant_record(world, site)
+    recording_since(fleet, world, may(1))
     gaps()
     alarm = Alarm.objects.get(kind=AlarmKind.KITCHEN_GAP)
     visible = {
