@@ -86,6 +86,12 @@ class ManifestFilterSet(django_filters.FilterSet):
         label=_("Community"), queryset=scoped_choices(Area, order_by=("path",), kind__in=_COMMUNITY_KINDS)
     )
     hauler = django_filters.ModelChoiceFilter(label=_("Haulier"), queryset=scoped_choices(Hauler))
+    contract_hauler = django_filters.ModelChoiceFilter(
+        label=_("Restaurant's contracted haulier"),
+        queryset=scoped_choices(Hauler),
+        method="contracted_with",
+        widget=forms.HiddenInput,
+    )
     state = django_filters.MultipleChoiceFilter(
         label=_("State"), choices=ManifestState.choices, widget=OneOfManySelect
     )
@@ -110,6 +116,7 @@ class ManifestFilterSet(django_filters.FilterSet):
             "street",
             "community",
             "hauler",
+            "contract_hauler",
             "state",
             "since",
             "until",
@@ -120,6 +127,13 @@ class ManifestFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(contains_q(("number", "site__name"), value))
+
+    def contracted_with(self, queryset, name, value):
+        """Manifests of the restaurants whose open ledger record names this haulier (whoever collected)."""
+        if not value:
+            return queryset
+        sites = RestaurantRecord.objects.filter(hauler=value, closed_on__isnull=True).values("site_id")
+        return queryset.filter(site_id__in=sites)
 
     def over_tolerance(self, queryset, name, value):
         """Received manifests whose plant weight differs from the pick-up's by more than the tolerance."""

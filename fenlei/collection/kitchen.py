@@ -381,6 +381,7 @@ def receive_trip(*, trip: Trip, by, note: str = "") -> list[Manifest]:
     if not manifests:
         raise ValidationError({"trip": _("No manifest of this trip is waiting for receipt.")})
     now = timezone.now()
+    planned = {m.pk: m.plant_id for m in manifests}
     for m in manifests:
         m.state = ManifestState.RECEIVED
         m.received_at = trip.unloaded_at
@@ -395,7 +396,7 @@ def receive_trip(*, trip: Trip, by, note: str = "") -> list[Manifest]:
         changes_for=lambda m: {
             "state": [ManifestState.ISSUED, ManifestState.RECEIVED],
             "received_at": [None, received_at],
-            "plant": [None, trip.plant_id],
+            **({"plant": [planned[m.pk], trip.plant_id]} if planned[m.pk] != trip.plant_id else {}),
         },
         note=(note.strip() or _("received with trip {trip}").format(trip=trip))[:500],
     )
@@ -614,7 +615,7 @@ def restaurant_rows(user, records: list, start: datetime.date, end: datetime.dat
             .filter(site_id__in=site_ids, day__gte=start, day__lte=end)
             .values("site_id")
             .annotate(
-                issued=Count("pk", filter=~Q(state=ManifestState.CANCELLED)),
+                issued=Count("pk"),
                 received=Count("pk", filter=Q(state=ManifestState.RECEIVED)),
                 awaiting=Count("pk", filter=Q(state=ManifestState.ISSUED)),
                 cancelled=Count("pk", filter=Q(state=ManifestState.CANCELLED)),
@@ -668,7 +669,7 @@ def summary(user, queryset: models.QuerySet, start: datetime.date, end: datetime
         manifests(user)
         .filter(site_id__in=sites, day__gte=start, day__lte=end)
         .aggregate(
-            issued=Count("pk", filter=~Q(state=ManifestState.CANCELLED)),
+            issued=Count("pk"),
             received=Count("pk", filter=Q(state=ManifestState.RECEIVED)),
             awaiting=Count("pk", filter=Q(state=ManifestState.ISSUED)),
             cancelled=Count("pk", filter=Q(state=ManifestState.CANCELLED)),

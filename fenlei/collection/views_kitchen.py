@@ -54,14 +54,26 @@ class KitchenView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         start, end = self.filterset.period
-        narrowing = {k: self.request.GET[k] for k in ("street", "hauler") if self.request.GET.get(k)}
+        # The totals link to the manifests they count: by street, contracted haulier and period. A
+        # search or a state has no counterpart there, so with one of them the totals are not links.
+        get = self.request.GET
+        narrowing = {"street": get.get("street"), "contract_hauler": get.get("hauler")}
+        linkable = not (get.get("q") or get.get("state"))
         ctx.update(
             nav_active=NAV,
             breadcrumbs=_crumbs(),
             start=start,
             end=end,
             gap_days=settings.FENLEI_KITCHEN_GAP_DAYS,
-            manifest_query=urlencode({**narrowing, "since": start.isoformat(), "until": end.isoformat()}),
+            manifest_query=urlencode(
+                {
+                    **{k: v for k, v in narrowing.items() if v},
+                    "since": start.isoformat(),
+                    "until": end.isoformat(),
+                }
+            )
+            if linkable
+            else "",
             flag_kinds=[
                 (AlarmKind.KITCHEN_GAP, _("Flags: no pick-up")),
                 (AlarmKind.NO_CONTRACT, _("Flags: no contract")),

@@ -248,7 +248,9 @@ class ManifestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
 
 class ManifestCountsSerializer(serializers.Serializer):
-    issued = serializers.IntegerField(help_text=gettext_lazy("Issued in the period (not cancelled)."))
+    issued = serializers.IntegerField(
+        help_text=gettext_lazy("Issued in the period (the cancelled ones included).")
+    )
     received = serializers.IntegerField()
     awaiting = serializers.IntegerField()
     cancelled = serializers.IntegerField()

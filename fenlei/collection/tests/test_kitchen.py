@@ -262,7 +262,96 @@ def test_a_trips_manifests_are_received_together(world, fleet, restaurant):
         )
     assert kitchen.difference(Manifest.objects.first()) is None
     assert trip.difference_kg == Decimal("-4.00")
-    assert AuditEntry.objects.filter(content_type__model="manifest", action="update").count() == 2
+    entries = AuditEntry.objects.filter(content_type__model="manifest", action="update")
+    assert entries.count() == 2
+    assert entries.first().changes == {
+        "state": ["issued", "received"],
+        "received_at": [None, trip.unloaded_at.isoformat()],
+        "plant": [None, fleet.plant.pk],
+    }
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         kitchen.receive_trip(trip=trip, by=world.alice)
     assert "waiting" in exc.value.message_dict["trip"][0]
+
+
+# --- parallel retries -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_retries_issue_one_manifest_per_record():
+    """Three copies of one device's batch and two of another's, sent at once: every record is kept
+    once and has exactly one manifest."""
+    import threading
+
+    from django.db import connections
+
+    from fenlei.collection.models import Device
+    from fenlei.collection.tests.conftest import save
+    from fenlei.core.testing.world import build_world
+    from fenlei.facilities.models import TerminalFacility, Vehicle
+
+    if connection.vendor == "sqlite":
+        # The SQLite test database lives in memory with a shared cache, whose table locks fail at
+        # once instead of waiting; the file database (WAL, IMMEDIATE transactions) waits its turn.
+        pytest.skip("parallel writers need PostgreSQL or a file database")
+    world = build_world()
+    save(Vehicle(plate="浙A10001", hauler=world.hauler, stream="wet"))
+    save(Vehicle(plate="浙B20001", hauler=world.other_hauler, stream="wet"))
+    plant = save(
+        TerminalFacility(
+            name="东湖湿垃圾处理厂", kind="biochemical", area=world.district, daily_capacity_t=300
+        )
+    )
+    restaurant_record(world, contract_start=None, commitment_signed_on=datetime.date(2025, 1, 10))
+    other = second_restaurant(world)
+    devices = [
+        services.device_create(
+            device=Device(name=name, kind="system", area=world.district, hauler=hauler), by=None
+        )[0]
+        for name, hauler in (("绿洁系统", world.hauler), ("清源系统", world.other_hauler))
+    ]
+    when = timezone.now() - datetime.timedelta(hours=3)
+
+    def rows(plate, tag):
+        out = []
+        for i in range(60):
+            site = (world.sites["a2_restaurant"], other, world.sites["a1_estate"])[i % 3]
+            out.append(
+                {
+                    "site": site.pk,
+                    "stream": "wet",
+                    "weight_kg": 20 + i,
+                    "occurred_at": (when + datetime.timedelta(minutes=i)).isoformat(),
+                    "vehicle": plate,
+                    "plant": plant.pk,
+                    "client_id": f"{tag}-{i}",
+                }
+            )
+        return out
+
+    batches = [(devices[0], rows("浙A10001", "lj"))] * 3 + [(devices[1], rows("浙B20001", "qy"))] * 2
+    errors = []
+    start = threading.Barrier(len(batches))
+
+    def send_one(device, batch):
+        try:
+            start.wait()
+            services.ingest(batch, face=EntryFace.DEVICE, device=device, within=[device.area_path])
+        except Exception as exc:  # reported below: a lost batch is a failure
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send_one, args=b) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert Record.objects.count() == 120
+    restaurant_pickups = Record.objects.exclude(site=world.sites["a1_estate"])
+    assert restaurant_pickups.count() == 80
+    assert Manifest.objects.count() == 80
+    assert set(Manifest.objects.values_list("record_id", flat=True)) == set(
+        restaurant_pickups.values_list("pk", flat=True)
+    )

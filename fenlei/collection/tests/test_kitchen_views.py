@@ -315,3 +315,47 @@ def test_the_period_defaults_to_the_last_30_days(world, fleet, chain, client_for
         datetime.date(2026, 5, 17),
         datetime.date(2026, 6, 15),
     )
+
+
+def test_a_user_holding_a_place_and_a_haulier_role_gets_each_restaurants_figures_from_its_source(
+    world, fleet, chain, client_for
+):
+    """hal also keeps 甲一社区: 甲一食堂 (in it) counts every pick-up there; 甲二饭店 (reached only
+    through the contract) counts 绿洁's own."""
+    from fenlei.accounts import services as account_services
+    from fenlei.core.roles import Role
+
+    account_services.assign(user=world.hal, role=Role.COMMUNITY_ADMIN, target=world.community_a1, by=None)
+    r = english(client_for("hal")).get(KITCHEN + "?since=2026-06-06&until=2026-06-15")
+    rows = page_rows(r)
+    assert (rows["甲一食堂"]["Pick-ups"], rows["甲一食堂"]["kg"]) == ("1", "50.0")
+    assert (rows["甲二饭店"]["Pick-ups"], rows["甲二饭店"]["kg"]) == ("3", "105.0")
+    assert stat(r, "pickups") == "4" and stat(r, "kg") == "155.0"
+    quiet = english(client_for("hal")).get(KITCHEN + "?state=quiet&until=2026-06-15")
+    assert set(page_rows(quiet)) == {"甲一食堂"}
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?since=2026-06-06&until=2026-06-15", "?hauler={hauler}", "?street={street}"]
+)
+def test_each_total_equals_the_count_of_the_list_it_links_to(world, fleet, chain, client_for, query):
+    import html as htmllib
+
+    m = Manifest.objects.get(record__client_id="g1")
+    kitchen.manifest_receive(manifest=m, by=world.alice, received_kg="40")
+    kitchen.manifest_cancel(
+        manifest=Manifest.objects.get(hauler=world.other_hauler), by=world.alice, reason="误录"
+    )
+    client = client_for("sam")
+    page = client.get(
+        KITCHEN + query.format(hauler=world.hauler.pk, street=world.street_a.pk)
+    ).content.decode()
+    for name in ("issued", "received", "awaiting"):
+        found = re.search(rf'data-stat="{name}"><a class="num" href="([^"]+)">(\d+)</a>', page)
+        assert found, name
+        listed_page = client.get(htmllib.unescape(found.group(1))).content.decode()
+        count = re.search(r'data-count="(\d+)"', listed_page).group(1)
+        assert count == found.group(2), (name, found.group(1))
+    # a search or a state has no counterpart on the manifests' list: the totals are not links then
+    page = client.get(KITCHEN + "?state=awaiting").content.decode()
+    assert 'data-stat="issued"><span class="num">' in page
