@@ -63,7 +63,7 @@ class KitchenFilterSet(django_filters.FilterSet):
     def filter_state(self, queryset, name, value):
         if not value:
             return queryset
-        return kitchen.filter_state(self.request.user, queryset, value, self.period[1])
+        return kitchen.filter_state(self.request.user, queryset, value, *self.period)
 
     @property
     def period(self) -> tuple[datetime.date, datetime.date]:

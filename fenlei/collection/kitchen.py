@@ -53,6 +53,7 @@ TRANSITIONS = {
 }
 
 _CHUNK = 400  # ids per statement, leaving room in SQLite's bound for the other parameters
+_SUM_CHUNK = 900  # sites per statement of the totals
 _FUTURE_SLACK = datetime.timedelta(minutes=5)
 
 
@@ -438,31 +439,23 @@ class PickupSource:
         self.no_places = place is None
         self.places = None if (self.all_places or self.no_places) else for_user(user, Action.VIEW, Site)
 
-    def _split(self, sites) -> tuple:
-        """(sites read from the totals, sites read from the records): querysets, lists or None."""
+    def _split(self, sites: list[int]) -> tuple[list[int], list[int]]:
+        """(sites read from the totals, sites read from the records)."""
         if self.all_places:
-            return sites, None
+            return sites, []
         if self.no_places:
-            return None, sites
-        places = self.places.values("pk")
-        if isinstance(sites, list | set | tuple):
-            sites = list(sites)
-            seen = set(self.places.filter(pk__in=sites).values_list("pk", flat=True))
-            return [s for s in sites if s in seen], [s for s in sites if s not in seen]
-        return sites.filter(site_id__in=places), sites.exclude(site_id__in=places)
+            return [], sites
+        seen = set(self.places.filter(pk__in=sites).values_list("pk", flat=True))
+        return [s for s in sites if s in seen], [s for s in sites if s not in seen]
 
-    @staticmethod
-    def _ids(sites):
-        return sites if isinstance(sites, list) else sites.values("site_id")
+    def _totals(self, sites: list[int]):
+        return SiteDay.objects.filter(site_id__in=sites, stream=self.food)
 
-    def _totals(self, sites):
-        return SiteDay.objects.filter(site_id__in=self._ids(sites), stream=self.food)
-
-    def _records(self, sites):
+    def _records(self, sites: list[int]):
         return for_user(
             self.user,
             Action.VIEW,
-            Record.objects.filter(site_id__in=self._ids(sites), stream=self.food, voided_at__isnull=True),
+            Record.objects.filter(site_id__in=sites, stream=self.food, voided_at__isnull=True),
         )
 
     def per_site(self, sites, start: datetime.date, end: datetime.date) -> dict[int, dict]:
@@ -514,26 +507,27 @@ class PickupSource:
                 slot(site_id)["last"] = last
         return out
 
-    def sums(self, restaurants: models.QuerySet, start: datetime.date, end: datetime.date) -> dict:
-        """{"pickups", "kg"} over the restaurants of `restaurants` (a queryset of RestaurantRecord)."""
-        totals, records = self._split(restaurants)
+    def sums(self, site_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+        """{"pickups", "kg"} over the restaurants at `site_ids`, from `start` to `end`."""
         pickups, kg = 0, Decimal(0)
-        if totals is not None:
-            agg = (
-                self._totals(totals)
-                .filter(day__gte=start, day__lte=end)
-                .aggregate(n=Sum("records"), g=Sum("grams"))
-            )
-            pickups += agg["n"] or 0
-            kg += Decimal(agg["g"] or 0) / 1000
-        if records is not None:
-            agg = (
-                self._records(records)
-                .filter(day__gte=start, day__lte=end)
-                .aggregate(n=Count("pk"), kg=Sum("weight_kg"))
-            )
-            pickups += agg["n"] or 0
-            kg += agg["kg"] or 0
+        for chunk in _chunks(site_ids, _SUM_CHUNK):
+            totals, records = self._split(chunk)
+            if totals:
+                agg = (
+                    self._totals(totals)
+                    .filter(day__gte=start, day__lte=end)
+                    .aggregate(n=Sum("records"), g=Sum("grams"))
+                )
+                pickups += agg["n"] or 0
+                kg += Decimal(agg["g"] or 0) / 1000
+            if records:
+                agg = (
+                    self._records(records)
+                    .filter(day__gte=start, day__lte=end)
+                    .aggregate(n=Count("pk"), kg=Sum("weight_kg"))
+                )
+                pickups += agg["n"] or 0
+                kg += agg["kg"] or 0
         return {"pickups": pickups, "kg": kg}
 
     def picked_up_since(self, day: datetime.date, end: datetime.date) -> Q:
@@ -580,15 +574,25 @@ def manifests(user) -> models.QuerySet:
     return for_user(user, Action.VIEW, Manifest.objects.all())
 
 
-def filter_state(user, queryset: models.QuerySet, state: str, end: datetime.date) -> models.QuerySet:
-    """Restaurant records in `state` (RestaurantState) as of `end`."""
+def filter_state(
+    user, queryset: models.QuerySet, state: str, start: datetime.date, end: datetime.date
+) -> models.QuerySet:
+    """Restaurant records in `state` (RestaurantState) over the period from `start` to `end`: with
+    live flags (today), with manifests of the period awaiting receipt, without a pick-up in the last
+    FENLEI_KITCHEN_GAP_DAYS days up to `end`, without a contract in force on `end`."""
     from fenlei.units.models import expiry_q
 
     if state == RestaurantState.FLAGGED:
-        return queryset.filter(Exists(live_flags(user).filter(site_id=OuterRef("site_id"))))
+        # the few live kitchen flags, found through their (kind, state) index, once
+        return queryset.filter(site_id__in=live_flags(user).values("site_id"))
     if state == RestaurantState.AWAITING:
+        # each restaurant's manifests of the period, through the (site, day) index
         return queryset.filter(
-            Exists(manifests(user).filter(site_id=OuterRef("site_id"), state=ManifestState.ISSUED))
+            Exists(
+                manifests(user).filter(
+                    site_id=OuterRef("site_id"), day__gte=start, day__lte=end, state=ManifestState.ISSUED
+                )
+            )
         )
     if state == RestaurantState.QUIET:
         since = end - datetime.timedelta(days=settings.FENLEI_KITCHEN_GAP_DAYS - 1)
@@ -662,36 +666,49 @@ def restaurant_rows(user, records: list, start: datetime.date, end: datetime.dat
 
 def summary(user, queryset: models.QuerySet, start: datetime.date, end: datetime.date) -> dict:
     """The totals of the restaurants of `queryset` (filtered, in scope) over the period: each number
-    counts what the list it heads would show."""
-    sites = queryset.values("site_id")
-    figures = PickupSource(user).sums(queryset, start, end)
-    m = (
-        manifests(user)
-        .filter(site_id__in=sites, day__gte=start, day__lte=end)
-        .aggregate(
-            issued=Count("pk"),
-            received=Count("pk", filter=Q(state=ManifestState.RECEIVED)),
-            awaiting=Count("pk", filter=Q(state=ManifestState.ISSUED)),
-            cancelled=Count("pk", filter=Q(state=ManifestState.CANCELLED)),
-            received_kg=Sum("received_kg", filter=Q(state=ManifestState.RECEIVED)),
+    counts what the list it heads would show.
+
+    The restaurants' sites are read once and the totals summed over them in slices: a filtered
+    queryset nested in a query on the table it filters by (live flags within flagged restaurants)
+    is what a planner without fresh statistics turns into a nested loop over both tables.
+    """
+    site_ids = list(queryset.order_by().values_list("site_id", flat=True))
+    figures = PickupSource(user).sums(site_ids, start, end)
+    counts = dict.fromkeys(("issued", "received", "awaiting", "cancelled"), 0)
+    received_kg = Decimal(0)
+    flags = dict.fromkeys(KITCHEN_KINDS, 0)
+    for chunk in _chunks(site_ids, _SUM_CHUNK):
+        m = (
+            manifests(user)
+            .filter(site_id__in=chunk, day__gte=start, day__lte=end)
+            .aggregate(
+                issued=Count("pk"),
+                received=Count("pk", filter=Q(state=ManifestState.RECEIVED)),
+                awaiting=Count("pk", filter=Q(state=ManifestState.ISSUED)),
+                cancelled=Count("pk", filter=Q(state=ManifestState.CANCELLED)),
+                received_kg=Sum("received_kg", filter=Q(state=ManifestState.RECEIVED)),
+            )
         )
-    )
-    flags = dict(
-        live_flags(user)
-        .filter(site_id__in=sites)
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-        .order_by()
-    )
+        for key in counts:
+            counts[key] += m[key] or 0
+        received_kg += m["received_kg"] or 0
+        for kind, n in (
+            live_flags(user)
+            .filter(site_id__in=chunk)
+            .values("kind")
+            .annotate(n=Count("pk"))
+            .values_list("kind", "n")
+            .order_by()
+        ):
+            flags[kind] += n
     return {
         "start": start,
         "end": end,
-        "restaurants": queryset.count(),
+        "restaurants": len(site_ids),
         "pickups": figures["pickups"],
         "kg": figures["kg"],
-        "manifests": {k: m[k] or 0 for k in ("issued", "received", "awaiting", "cancelled")},
-        "received_kg": m["received_kg"] or Decimal(0),
-        "flags": {kind: flags.get(kind, 0) for kind in KITCHEN_KINDS},
+        "manifests": counts,
+        "received_kg": received_kg,
+        "flags": flags,
         "gap_days": settings.FENLEI_KITCHEN_GAP_DAYS,
     }
