@@ -36,7 +36,7 @@ from fenlei.collection.choices import AlarmKind, AlarmState, ManifestState
 from fenlei.collection.models import Alarm, Manifest, Record, SiteDay, Trip
 from fenlei.collection.streams import food_code
 from fenlei.core import audit
-from fenlei.core.models import AuditAction, Face
+from fenlei.core.models import AuditAction
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, scope_q
 from fenlei.org.models import Site
@@ -163,13 +163,10 @@ def issue_manifests(fresh, trips, submission) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     numbers = sorted(p[3] for p in params)
-    from fenlei.collection.services import AUDIT_FACE
-
-    audit.log(
+    audit.log(  # through the face the batch came in by (the request's or the command's)
         submission,
         AuditAction.UPDATE,
         by=submission.user if submission.user_id else None,
-        face=AUDIT_FACE.get(submission.face, Face.SYSTEM),
         changes={"manifests": [0, len(params)]},
         note=_("transfer manifests issued: {first} … {last}").format(first=numbers[0], last=numbers[-1]),
     )

@@ -16,7 +16,8 @@ from fenlei.collection.models import Manifest, Record, Trip
 from fenlei.collection.tests.conftest import row
 from fenlei.collection.tests.kitchen_world import D, at, days_ago, restaurant_record, second_restaurant, send
 from fenlei.collection.validation import Checker
-from fenlei.core.models import AuditEntry
+from fenlei.core import audit
+from fenlei.core.models import AuditEntry, Face
 
 
 @pytest.fixture
@@ -27,14 +28,15 @@ def restaurant(world, fleet):
 
 def test_a_pickup_at_a_restaurant_issues_one_manifest(world, fleet, restaurant):
     estate = world.sites["a1_estate"]
-    result = send(
-        fleet,
-        [
-            row(restaurant, "wet", 35.5, client_id="k1", vehicle="浙A10001", plant=fleet.plant.pk),
-            row(restaurant, "dry", 12, client_id="k2"),  # not kitchen waste
-            row(estate, "wet", 200, client_id="k3", vehicle="浙A10001"),  # not a restaurant
-        ],
-    )
+    with audit.using_face(Face.API):  # as the API's requests are
+        result = send(
+            fleet,
+            [
+                row(restaurant, "wet", 35.5, client_id="k1", vehicle="浙A10001", plant=fleet.plant.pk),
+                row(restaurant, "dry", 12, client_id="k2"),  # not kitchen waste
+                row(estate, "wet", 200, client_id="k3", vehicle="浙A10001"),  # not a restaurant
+            ],
+        )
     assert result.accepted == 3
     m = Manifest.objects.get()
     record = Record.objects.get(client_id="k1")
@@ -77,13 +79,14 @@ def test_a_retried_batch_issues_no_second_manifest(world, fleet, restaurant):
 
 def test_every_entry_face_issues_manifests(world, fleet, restaurant):
     """A form or an import by a person goes through the same ingest, and the same hook."""
-    send(
-        fleet,
-        [row(restaurant, "wet", 40, vehicle="浙A10001")],
-        device=False,
-        by=world.sam,
-        face=EntryFace.FORM,
-    )
+    with audit.using_face(Face.WEB):  # as the pages' requests are
+        send(
+            fleet,
+            [row(restaurant, "wet", 40, vehicle="浙A10001")],
+            device=False,
+            by=world.sam,
+            face=EntryFace.FORM,
+        )
     m = Manifest.objects.get()
     assert m.record_id == Record.objects.get().pk
     entry = AuditEntry.objects.get(content_type__model="submission", action="update")
