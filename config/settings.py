@@ -245,7 +245,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"FacilityStatusEnum": "fenlei.facilities.choices.FacilityStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "FacilityStatusEnum": "fenlei.facilities.choices.FacilityStatus",
+        "ManifestStateEnum": "fenlei.collection.choices.ManifestState",
+    },
 }
 
 # --- caches (throttling state) ----------------------------------------------------------------

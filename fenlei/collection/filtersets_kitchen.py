@@ -10,6 +10,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from fenlei.collection import kitchen
 from fenlei.collection.choices import ManifestState
@@ -77,6 +79,17 @@ class KitchenFilterSet(django_filters.FilterSet):
         return start, end
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ContractHaulerFilter(django_filters.ModelChoiceFilter):
+    """Manifests of the restaurants whose open ledger record names this haulier (whoever collected)."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        sites = RestaurantRecord.objects.filter(hauler=value, closed_on__isnull=True).values("site_id")
+        return qs.filter(site_id__in=sites)
+
+
 class ManifestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     street = SubtreeFilter(
@@ -86,11 +99,8 @@ class ManifestFilterSet(django_filters.FilterSet):
         label=_("Community"), queryset=scoped_choices(Area, order_by=("path",), kind__in=_COMMUNITY_KINDS)
     )
     hauler = django_filters.ModelChoiceFilter(label=_("Haulier"), queryset=scoped_choices(Hauler))
-    contract_hauler = django_filters.ModelChoiceFilter(
-        label=_("Restaurant's contracted haulier"),
-        queryset=scoped_choices(Hauler),
-        method="contracted_with",
-        widget=forms.HiddenInput,
+    contract_hauler = ContractHaulerFilter(
+        label=_("Restaurant's contracted haulier"), queryset=scoped_choices(Hauler), widget=forms.HiddenInput
     )
     state = django_filters.MultipleChoiceFilter(
         label=_("State"), choices=ManifestState.choices, widget=OneOfManySelect
@@ -127,13 +137,6 @@ class ManifestFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(contains_q(("number", "site__name"), value))
-
-    def contracted_with(self, queryset, name, value):
-        """Manifests of the restaurants whose open ledger record names this haulier (whoever collected)."""
-        if not value:
-            return queryset
-        sites = RestaurantRecord.objects.filter(hauler=value, closed_on__isnull=True).values("site_id")
-        return queryset.filter(site_id__in=sites)
 
     def over_tolerance(self, queryset, name, value):
         """Received manifests whose plant weight differs from the pick-up's by more than the tolerance."""

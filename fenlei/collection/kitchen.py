@@ -107,8 +107,9 @@ def issue_manifests(fresh, trips, submission) -> int:
     NO_CONTRACT detector flags it). A retried batch writes no fresh row, so a record never gets a
     second manifest (and the number, made of the record's, could not be issued twice).
 
-    Like the records, the manifests of a batch are audited once, on the batch's submission (their
-    count and numbers); each receipt or cancellation is audited on its manifest.
+    Like the trips a batch opens, the manifests are part of the batch's write: the submission's
+    audit entry (who, when, through which face) covers them, and each manifest names its record,
+    which names its submission. Each receipt or cancellation is audited on its manifest.
     """
     food = food_code()
     candidates = {c.site_id for c in fresh if c.stream == food and c.site_id is not None and c.hauler_id}
@@ -162,14 +163,6 @@ def issue_manifests(fresh, trips, submission) -> int:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    numbers = sorted(p[3] for p in params)
-    audit.log(  # through the face the batch came in by (the request's or the command's)
-        submission,
-        AuditAction.UPDATE,
-        by=submission.user if submission.user_id else None,
-        changes={"manifests": [0, len(params)]},
-        note=_("transfer manifests issued: {first} … {last}").format(first=numbers[0], last=numbers[-1]),
-    )
     return len(params)
 
 

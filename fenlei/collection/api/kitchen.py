@@ -38,7 +38,7 @@ _NULLABLE_DECIMAL = {"type": "string", "format": "decimal", "nullable": True}
 # --- manifests -----------------------------------------------------------------------------------
 
 
-class BriefVehicleSerializer(serializers.ModelSerializer):
+class ManifestVehicleSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="facilities-api:vehicle-detail")
 
     class Meta:
@@ -46,7 +46,7 @@ class BriefVehicleSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "plate"]
 
 
-class BriefPlantSerializer(serializers.ModelSerializer):
+class ManifestPlantSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="facilities-api:terminal-detail")
 
     class Meta:
@@ -58,8 +58,8 @@ class ManifestSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="collection-api:manifest-detail")
     site = BriefSiteSerializer(read_only=True, help_text=gettext_lazy("The restaurant."))
     hauler = BriefHaulerSerializer(read_only=True)
-    vehicle = BriefVehicleSerializer(read_only=True, allow_null=True)
-    plant = BriefPlantSerializer(read_only=True, allow_null=True)
+    vehicle = ManifestVehicleSerializer(read_only=True, allow_null=True)
+    plant = ManifestPlantSerializer(read_only=True, allow_null=True)
     record = serializers.IntegerField(
         source="record_id", read_only=True, allow_null=True, help_text=gettext_lazy("The pick-up record.")
     )
