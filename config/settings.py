@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FacilityStatusEnum": "fenlei.facilities.choices.FacilityStatus",
         "ManifestStateEnum": "fenlei.collection.choices.ManifestState",
+        "AlarmStateEnum": "fenlei.collection.choices.AlarmState",
     },
 }
 
