@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
         "AlarmKindEnum": "fenlei.collection.choices.AlarmKind",
         "EntryFaceEnum": "fenlei.collection.choices.EntryFace",
         "AuditFaceEnum": "fenlei.core.models.Face",
+        "ManifestStateEnum": "fenlei.collection.choices.ManifestState",
+        "AlarmStateEnum": "fenlei.collection.choices.AlarmState",
     },
 }
 
@@ -318,6 +320,9 @@ FENLEI_COLLECTION_LATE_DAYS = env_int("FENLEI_COLLECTION_LATE_DAYS", 1, minimum=
 FENLEI_KITCHEN_GAP_DAYS = env_int("FENLEI_KITCHEN_GAP_DAYS", 3, minimum=1)
 #: How many days of collection data the demo seeder writes (ending yesterday).
 FENLEI_SEED_COLLECTION_DAYS = env_int("FENLEI_SEED_COLLECTION_DAYS", 365, minimum=1, maximum=730)
+#: A kitchen-waste manifest whose weight received at the plant differs from its pick-up weight by more
+#: than this share (%) is shown as a difference to look into.
+FENLEI_MANIFEST_TOLERANCE_PCT = env_int("FENLEI_MANIFEST_TOLERANCE_PCT", 10, minimum=0, maximum=100)
 #: Kilograms per litre of bin volume, to convert bins × volume into a weight (a 240 L bin of wet
 #: waste ≈ 0.24 m³ × 0.8 fill × 0.55 t/m³ ÷ 1.2 ≈ 88 kg).
 FENLEI_BIN_KG_PER_LITRE = {

@@ -7,4 +7,12 @@ class CollectionConfig(AppConfig):
     verbose_name = _("Collection and weighing")
 
     def ready(self) -> None:
-        from fenlei.collection import receivers  # noqa: F401  (rollups follow area moves)
+        from fenlei.collection import (
+            kitchen,
+            receivers,  # noqa: F401  (rollups follow area moves)
+            services,
+        )
+
+        # the kitchen-waste chain issues a manifest for each pick-up at a restaurant
+        if kitchen.issue_manifests not in services.AFTER_INGEST:
+            services.AFTER_INGEST.append(kitchen.issue_manifests)

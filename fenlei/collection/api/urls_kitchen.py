@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The kitchen-waste chain's API: transfer manifests and the summary per restaurant."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from fenlei.collection.api import kitchen
+
+router = SimpleRouter()
+router.register("manifests", kitchen.ManifestViewSet, basename="manifest")
+
+urlpatterns = [
+    path("kitchen/", kitchen.KitchenSummaryView.as_view(), name="kitchen-summary"),
+    *router.urls,
+]
