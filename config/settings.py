@@ -318,8 +318,9 @@ FENLEI_COLLECTION_MAX_AGE_DAYS = env_int("FENLEI_COLLECTION_MAX_AGE_DAYS", 400, 
 FENLEI_COLLECTION_LATE_DAYS = env_int("FENLEI_COLLECTION_LATE_DAYS", 1, minimum=0)
 #: A restaurant with a signed commitment and no kitchen-waste pick-up for this many days is flagged.
 FENLEI_KITCHEN_GAP_DAYS = env_int("FENLEI_KITCHEN_GAP_DAYS", 3, minimum=1)
-#: How many days of collection data the demo seeder writes (ending yesterday).
-FENLEI_SEED_COLLECTION_DAYS = env_int("FENLEI_SEED_COLLECTION_DAYS", 365, minimum=1, maximum=730)
+#: How many days of collection data the demo seeder writes (ending yesterday): a year and a month, so
+#: that this month's figures have last year's month to compare with.
+FENLEI_SEED_COLLECTION_DAYS = env_int("FENLEI_SEED_COLLECTION_DAYS", 395, minimum=1, maximum=730)
 #: A kitchen-waste manifest whose weight received at the plant differs from its pick-up weight by more
 #: than this share (%) is shown as a difference to look into.
 FENLEI_MANIFEST_TOLERANCE_PCT = env_int("FENLEI_MANIFEST_TOLERANCE_PCT", 10, minimum=0, maximum=100)

@@ -1,4 +1,5 @@
-"""Demo data for collection: a year of weighed loads in the demo district, ending yesterday.
+"""Demo data for collection: a year and a month (FENLEI_SEED_COLLECTION_DAYS) of weighed loads in the
+demo district, ending yesterday.
 
 What leaves each site is drawn from its residents (about 1 kg per person a day; the wet stream about
 30 %, the dry about 60 %, recyclables collected weekly, hazardous waste monthly), with a weekday and
