@@ -16,3 +16,6 @@ class CollectionConfig(AppConfig):
         # the kitchen-waste chain issues a manifest for each pick-up at a restaurant
         if kitchen.issue_manifests not in services.AFTER_INGEST:
             services.AFTER_INGEST.append(kitchen.issue_manifests)
+        # …and cancels it when that pick-up's record is voided
+        if kitchen.cancel_for_void not in services.AFTER_VOID:
+            services.AFTER_VOID.append(kitchen.cancel_for_void)

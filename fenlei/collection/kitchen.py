@@ -311,6 +311,16 @@ def manifest_cancel(*, manifest: Manifest, by, reason: str) -> Manifest:
     return manifest
 
 
+def cancel_for_void(record, by, reason: str) -> None:
+    """A voided pick-up's manifest still waiting at the plant is cancelled with it (the reason says so)."""
+    for manifest in Manifest.objects.filter(record_id=record.pk, state=ManifestState.ISSUED):
+        manifest_cancel(
+            manifest=manifest,
+            by=by,
+            reason=_("Its pick-up record was voided: {reason}").format(reason=reason.strip()),
+        )
+
+
 def cancel_reason(manifest: Manifest) -> str:
     """The reason given when the manifest was cancelled (kept in its audit entry)."""
     if manifest.state != ManifestState.CANCELLED:

@@ -31,6 +31,8 @@ from fenlei.core.models import AuditAction
 #: Functions called with (fresh rows, {trip key: Trip}, submission) after records are written, in the
 #: same transaction (e.g. the kitchen-waste chain issues its manifests). Apps append to it in ready().
 AFTER_INGEST: list = []
+#: Functions called with (record, by, reason) after a record is voided, in the same transaction.
+AFTER_VOID: list = []
 
 
 @dataclass
@@ -541,6 +543,8 @@ def void(record: Record, *, by, reason: str) -> Record:
     rollups.apply([(rollups.fact(record), -1)])
     if record.trip_id:
         refresh_trips([record.trip_id])
+    for hook in AFTER_VOID:
+        hook(record, by, reason)
     audit.log(
         record,
         AuditAction.DELETE,

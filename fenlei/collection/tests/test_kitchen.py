@@ -225,12 +225,14 @@ def test_cancel_needs_a_reason_and_ends_the_manifest(world, fleet, manifest):
             kitchen.manifest_cancel(manifest=manifest, by=world.sam, reason="again")
 
 
-def test_a_manifest_of_a_voided_pickup_is_not_received(world, fleet, manifest):
+def test_voiding_a_pickup_cancels_its_waiting_manifest(world, fleet, manifest):
     services.void(Record.objects.get(), by=world.alice, reason="重复")
+    manifest.refresh_from_db()
+    assert manifest.state == ManifestState.CANCELLED
+    assert "重复" in kitchen.cancel_reason(manifest)
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         kitchen.manifest_receive(manifest=manifest, by=world.alice, received_kg="200")
-    assert "voided" in exc.value.message_dict["state"][0]
-    kitchen.manifest_cancel(manifest=manifest, by=world.alice, reason="记录已作废")
+    assert "cancelled" in exc.value.message_dict["state"][0]
 
 
 def test_a_trips_manifests_are_received_together(world, fleet, restaurant):
