@@ -78,25 +78,41 @@ def deltas(facts: Iterable[tuple[Fact, int]]) -> list[Deltas]:
         attrs=("area_path",),
     )
     hauler_day = Deltas(HaulerDay, ("hauler", "day", "stream"), ("grams", "records"))
-    # one pass over the facts; the areas' totals are then spread up the tree once per
-    # (area, day, stream) rather than once per record
+    # one pass over the facts, in plain dicts (it runs for every record a device sends); the areas'
+    # totals are then spread up the tree once per (area, day, stream) rather than once per record
     by_place: dict[tuple, list[int]] = {}
-    for f, sign in facts:
-        key = (f.area_path, f.day, f.stream)
-        t = by_place.get(key)
+    sites: dict[tuple, list[int]] = {}
+    site_paths: dict[tuple, tuple] = {}
+    hauliers: dict[tuple, list[int]] = {}
+    poor = Grade.POOR
+    for (day, site_id, path, stream, g, hauler_id, grade, late), sign in facts:
+        sg = sign * g
+        t = by_place.get(key := (path, day, stream))
         if t is None:
-            t = by_place[key] = [0, 0]
-        t[0] += sign * f.grams
-        t[1] += sign
-        if f.site_id is not None:
-            site_day.add(
-                (f.site_id, f.day, f.stream),
-                (f.grams, 1, f.grade == Grade.POOR, f.grade != "", f.late),
-                sign=sign,
-                attrs=(f.area_path,),
-            )
-        if f.hauler_id is not None:
-            hauler_day.add((f.hauler_id, f.day, f.stream), (f.grams, 1), sign=sign)
+            by_place[key] = [sg, sign]
+        else:
+            t[0] += sg
+            t[1] += sign
+        if site_id is not None:
+            t = sites.get(key := (site_id, day, stream))
+            if t is None:
+                sites[key] = [sg, sign, sign * (grade == poor), sign * (grade != ""), sign * late]
+            else:
+                t[0] += sg
+                t[1] += sign
+                t[2] += sign * (grade == poor)
+                t[3] += sign * (grade != "")
+                t[4] += sign * late
+            site_paths[key] = (path,)
+        if hauler_id is not None:
+            t = hauliers.get(key := (hauler_id, day, stream))
+            if t is None:
+                hauliers[key] = [sg, sign]
+            else:
+                t[0] += sg
+                t[1] += sign
+    site_day.merge(sites, site_paths)
+    hauler_day.merge(hauliers)
     chains: dict[str, list[int]] = {}
     for (path, day, stream), (g, n) in by_place.items():
         chain = chains.get(path)

@@ -256,9 +256,7 @@ def _cid(row) -> str:
 
 
 def _fact(c: Checked) -> rollups.Fact:
-    return rollups.Fact(
-        c.day, c.site_id, c.area_path, c.stream, rollups.grams(c.weight_kg), c.hauler_id, c.grade, c.late
-    )
+    return rollups.Fact(c.day, c.site_id, c.area_path, c.stream, c.grams, c.hauler_id, c.grade, c.late)
 
 
 def _trips(fresh: list[Checked], origin: str) -> dict[str, Trip]:

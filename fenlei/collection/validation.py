@@ -87,6 +87,8 @@ class Checked:
     grade: str
     late: bool
     digest: str
+    #: The weight in grams (a whole number: the weight has two decimals), as the totals count it.
+    grams: int
 
 
 class RowError(Exception):
@@ -381,6 +383,7 @@ class Checker:
             grade,
             late,
             digest,
+            int(weight * 1000),
         )
 
     # --- parts ----------------------------------------------------------------------------------

@@ -50,6 +50,16 @@ class Deltas:
         if attrs:
             self._attrs[key] = attrs
 
+    def merge(self, rows: dict[tuple, list[int]], attrs: dict[tuple, tuple] | None = None) -> None:
+        """Add changes a caller summed by key itself (for a hot loop: one call instead of one a row)."""
+        if not self._rows:
+            self._rows = rows
+        else:
+            for key, values in rows.items():
+                self.add(key, values)
+        if attrs:
+            self._attrs.update(attrs)
+
     def __len__(self) -> int:
         return len(self._rows)
 
