@@ -2,17 +2,15 @@
 
 from django import template
 
+from fenlei.collection.templatetags.collection_pages import kg
+
 register = template.Library()
 
 DASH = "—"
 
-
-@register.filter
-def kg(value) -> str:
-    """Kilograms with thousands separators and one decimal."""
-    if value is None:
-        return DASH
-    return f"{value:,.1f}"
+#: The same filter as the collection pages' (the measures write `|kg:1`): loading both libraries in one
+#: template cannot swap one format for another.
+register.filter("kg", kg)
 
 
 @register.filter

@@ -34,8 +34,9 @@ def collection_tabs(context, active: str):
 
 
 @register.filter
-def kg(value):
-    """A weight in kg with two decimals and thousands separators (— when there is none)."""
+def kg(value, decimals=2):
+    """A weight in kg with thousands separators and `decimals` decimals (two unless told; — when there
+    is none). The one kg format of the collection pages: the measures' library registers it too."""
     if value is None or value == "":
         return "—"
-    return f"{value:,.2f}"
+    return f"{value:,.{int(decimals)}f}"
