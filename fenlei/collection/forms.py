@@ -41,23 +41,6 @@ _LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 # --- where a user may enter -----------------------------------------------------------------------
 
 
-def entry_paths(user, action: str = Action.ADD) -> list[str] | None:
-    """The roots of the subtrees where `user` may take `action` on records (None: anywhere).
-
-    The candidates are the areas the user's roles are held over; `placeable_areas` keeps those where
-    a role grants the action on records. Nested roots are folded into the outer one.
-    """
-    if user.is_superuser:
-        return None
-    held = user.role_assignments.filter(active=True, area__isnull=False).values("area_id")
-    areas = placeable_areas(user, action, Record, Area.objects.filter(pk__in=held, closed_on__isnull=True))
-    roots: list[str] = []
-    for path in sorted(areas.values_list("path", flat=True)):
-        if not any(path.startswith(r) for r in roots):
-            roots.append(path)
-    return roots
-
-
 def in_paths(field: str, paths: list[str] | None) -> Q:
     """Rows whose `field` lies under one of `paths` (None: everywhere; []: nowhere)."""
     if paths is None:

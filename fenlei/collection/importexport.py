@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fenlei.collection import services
-from fenlei.collection.api.ingest import writable_paths  # where a person may add records: one definition
 from fenlei.collection.choices import MIXED, EntryFace, Grade
 from fenlei.collection.models import Record
 from fenlei.collection.validation import Checked, Checker
@@ -438,7 +437,7 @@ class RecordLedger(Ledger):
                 plan.creates,
                 face=EntryFace.IMPORT,
                 by=user,
-                within=writable_paths(user),
+                within=services.writable_paths(user),
                 note=_("Excel import"),
             )
             if result.rejected:  # the data changed between the check and the write: nothing is kept
@@ -704,7 +703,7 @@ class _SheetCheck:
         self.ledger = ledger
         self.user = user
         self.names = _Names(user)
-        self.checker = Checker(within=writable_paths(user))
+        self.checker = Checker(within=services.writable_paths(user))
         self.origin = services.origin_of(user=user)
         self.headers = {c.key: c.header for c in ledger.columns}
         self.occurrences: dict[str, int] = defaultdict(int)  # digest → rows of that content so far

@@ -81,6 +81,31 @@ _INSERT_COLUMNS = (
 )
 
 
+def writable_paths(user, action: str = "add") -> list[str]:
+    """The roots of the subtrees where `user` may take `action` on records: what every face passes to
+    `ingest` and `correct` as `within` (a role held over a site or a haulier places records nowhere).
+
+    Only the areas the user's roles are held over are candidates, so this reads a handful of areas,
+    not the tree; nested roots fold into the outer one."""
+    from fenlei.core.scoping import placeable_areas
+    from fenlei.org.models import Area
+
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        areas = Area.objects.filter(parent__isnull=True, closed_on__isnull=True)
+    else:
+        held = user.role_assignments.filter(active=True, area__isnull=False).values("area_id")
+        areas = placeable_areas(
+            user, action, Record, Area.objects.filter(pk__in=held, closed_on__isnull=True)
+        )
+    roots: list[str] = []
+    for path in sorted(areas.values_list("path", flat=True)):
+        if not any(path.startswith(r) for r in roots):
+            roots.append(path)
+    return roots
+
+
 def origin_of(*, device: Device | None = None, user=None) -> str:
     """The namespace of client record ids: a device's own, or a user's."""
     if device is not None:

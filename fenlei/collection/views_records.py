@@ -23,7 +23,6 @@ from fenlei.collection.forms import (
     RecordEntryForm,
     VoidForm,
     attach_row_errors,
-    entry_paths,
     new_client_id,
     source_choices,
 )
@@ -262,7 +261,7 @@ class RecordAddView(ScopedMixin, View):
         user = self.request.user
         if not can_anywhere(user, Action.ADD, Record):
             raise PermissionDenied
-        self.paths = entry_paths(user, Action.ADD)
+        self.paths = services.writable_paths(user, Action.ADD)
         if self.paths == []:
             raise PermissionDenied
 
@@ -344,7 +343,7 @@ class RecordSourcesView(ScopedMixin, View):
         action = Action.CHANGE if request.GET.get("for") == "change" else Action.ADD
         if not can_anywhere(request.user, action, Record):
             raise PermissionDenied
-        paths = entry_paths(request.user, action)
+        paths = services.writable_paths(request.user, action)
         q = request.GET.get("q", "").strip()[:40]
         groups, _complete = source_choices(paths, q=q) if q else ([], True)
         return render(request, "collection/records/_source_options.html", {"groups": groups, "q": q})
@@ -409,7 +408,7 @@ class RecordCorrectView(RecordActionView):
         super().setup_object()
         if self.record.voided_at is not None:
             raise PermissionDenied
-        self.paths = entry_paths(self.request.user, Action.CHANGE)
+        self.paths = services.writable_paths(self.request.user, Action.CHANGE)
         self.title = _("Correct {record}").format(record=self.record)
         self.intro = _("The totals follow the corrected values. Say why the record is corrected.")
         self.submit_label = _("Save the correction")

@@ -35,8 +35,7 @@ from fenlei.collection.api.schema import (
 from fenlei.collection.choices import EntryFace
 from fenlei.collection.models import Device, Record
 from fenlei.core.roles import Action
-from fenlei.core.scoping import can_anywhere, placeable_areas
-from fenlei.org.models import Area
+from fenlei.core.scoping import can_anywhere
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -83,21 +82,6 @@ def _too_large(size: int, limit: int) -> str:
     return _(
         "The body has {size} bytes; a request may carry at most {limit} MB. Send the records in smaller batches."
     ).format(size=size, limit=limit // (1024 * 1024))
-
-
-def roots(paths) -> list[str]:
-    """The shortest set of area paths covering `paths` (a subtree's areas → its root)."""
-    out: list[str] = []
-    for path in sorted(paths):
-        if not out or not path.startswith(out[-1]):
-            out.append(path)
-    return out
-
-
-def writable_paths(user, action: str = Action.ADD) -> list[str]:
-    """The area paths where `user` may take `action` on collection records (subtree roots)."""
-    areas = placeable_areas(user, action, Record, Area.objects.all())
-    return roots(areas.values_list("path", flat=True))
 
 
 class MayIngest(permissions.BasePermission):
@@ -253,7 +237,7 @@ class IngestView(APIView):
         if device is not None:
             face, within = EntryFace.DEVICE, [device.area_path]
         else:
-            face, within = EntryFace.API, writable_paths(request.user)
+            face, within = EntryFace.API, services.writable_paths(request.user)
             if not within:  # a role held over a site or a haulier places no record anywhere
                 raise exceptions.PermissionDenied(MayIngest.message)
         records = records_of(request.data)  # the body is read here, once

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 
 from fenlei.collection import alarms, services
 from fenlei.collection.api.filtersets import AlarmFilterSet, DeviceFilterSet, RecordFilterSet, TripFilterSet
-from fenlei.collection.api.ingest import writable_paths
 from fenlei.collection.api.schema import IngestRecordSerializer
 from fenlei.collection.api.serializers import (
     AlarmSerializer,
@@ -127,7 +126,7 @@ class RecordViewSet(CollectionViewSet):
     )
     def create(self, request, *args, **kwargs):
         row = _row(request.data)
-        within = writable_paths(request.user)
+        within = services.writable_paths(request.user)
         if not within:
             raise exceptions.PermissionDenied(_("You may not add collection records anywhere."))
         result = services.ingest([row], face=EntryFace.API, by=request.user, within=within)
@@ -163,7 +162,11 @@ class RecordViewSet(CollectionViewSet):
         data = _row(request.data)
         note = str(data.pop("note", "") or "")
         record = services.correct(
-            record, by=request.user, data=data, note=note, within=writable_paths(request.user, Action.CHANGE)
+            record,
+            by=request.user,
+            data=data,
+            note=note,
+            within=services.writable_paths(request.user, Action.CHANGE),
         )
         return Response(self.get_serializer(self.refetch(record)).data)
 

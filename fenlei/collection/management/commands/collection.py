@@ -18,9 +18,8 @@ from fenlei.collection.choices import DeviceKind, EntryFace
 from fenlei.collection.models import Device, Record
 from fenlei.core.cli import ChangeCommand
 from fenlei.core.roles import Action
-from fenlei.core.scoping import placeable_areas
 from fenlei.org.management.commands.areas import find_area
-from fenlei.org.models import Area, Hauler
+from fenlei.org.models import Hauler
 
 
 def read_records(path: str) -> list:
@@ -102,9 +101,7 @@ class Command(ChangeCommand):
         elif by is not None and by.is_superuser:
             within = None
         elif by is not None:
-            within = list(
-                placeable_areas(by, Action.ADD, Record, Area.objects.all()).values_list("path", flat=True)
-            )
+            within = services.writable_paths(by, Action.ADD)
             if not within:
                 raise CommandError(f"{by.get_username()} may not add collection records anywhere")
         else:
