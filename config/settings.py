@@ -321,6 +321,9 @@ FENLEI_KITCHEN_GAP_DAYS = env_int("FENLEI_KITCHEN_GAP_DAYS", 3, minimum=1)
 #: How many days of collection data the demo seeder writes (ending yesterday): a year and a month, so
 #: that this month's figures have last year's month to compare with.
 FENLEI_SEED_COLLECTION_DAYS = env_int("FENLEI_SEED_COLLECTION_DAYS", 395, minimum=1, maximum=730)
+#: A trip whose weighbridge figure differs from the sum of its pick-ups by more than this share (%) is
+#: pointed at on its pages and in the API.
+FENLEI_WEIGHBRIDGE_TOLERANCE_PCT = env_int("FENLEI_WEIGHBRIDGE_TOLERANCE_PCT", 5, minimum=0, maximum=100)
 #: A kitchen-waste manifest whose weight received at the plant differs from its pick-up weight by more
 #: than this share (%) is shown as a difference to look into.
 FENLEI_MANIFEST_TOLERANCE_PCT = env_int("FENLEI_MANIFEST_TOLERANCE_PCT", 10, minimum=0, maximum=100)

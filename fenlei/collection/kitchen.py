@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fenlei.collection import weights
 from fenlei.collection.choices import AlarmKind, AlarmState, ManifestState
 from fenlei.collection.models import Alarm, Manifest, Record, SiteDay, Trip
 from fenlei.collection.streams import food_code
@@ -169,29 +169,13 @@ def issue_manifests(fresh, trips, submission) -> int:
 # --- receipt and cancellation ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Difference:
-    """Weight received minus weight at pick-up; `over`: beyond the tolerance
-    (FENLEI_MANIFEST_TOLERANCE_PCT)."""
-
-    kg: Decimal
-    pct: Decimal | None
-    over: bool
-
-
 def tolerance_pct() -> int:
     return settings.FENLEI_MANIFEST_TOLERANCE_PCT
 
 
-def difference(manifest: Manifest) -> Difference | None:
+def difference(manifest: Manifest) -> weights.Difference | None:
     """The difference between the plant's weight and the pick-up's (None until weighed at the plant)."""
-    if manifest.received_kg is None:
-        return None
-    kg = manifest.received_kg - manifest.weight_kg
-    if not manifest.weight_kg:
-        return Difference(kg, None, kg != 0)
-    pct = (kg * 100 / manifest.weight_kg).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return Difference(kg, pct, abs(pct) > tolerance_pct())
+    return weights.difference(manifest.weight_kg, manifest.received_kg, tolerance_pct())
 
 
 def _refuse_move(manifest: Manifest, state: str) -> None:

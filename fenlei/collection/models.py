@@ -247,6 +247,13 @@ class Trip(ScopedModel):
             return None
         return self.weighbridge_kg - self.pickups_kg
 
+    def difference(self):
+        """The weighbridge against the pick-ups, with whether it lies beyond
+        FENLEI_WEIGHBRIDGE_TOLERANCE_PCT (None until it is weighed)."""
+        from fenlei.collection.weights import difference
+
+        return difference(self.pickups_kg, self.weighbridge_kg, settings.FENLEI_WEIGHBRIDGE_TOLERANCE_PCT)
+
 
 # --- records -------------------------------------------------------------------------------------
 

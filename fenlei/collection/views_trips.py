@@ -3,8 +3,7 @@ its destination, and the unloading form."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from django.conf import settings
 from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,25 +20,6 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import can, can_anywhere, for_user
 from fenlei.core.views import HistoryView, ScopedDetailView, ServiceFormView
 
-#: The share of the pick-ups' sum by which the weighbridge may differ before the page points at it.
-TOLERANCE = Decimal("0.05")
-
-
-def difference(trip: Trip) -> dict | None:
-    """Weighbridge − pick-ups, in kg and as a share of the pick-ups, and whether it is over the
-    tolerance (None until the trip is weighed)."""
-    diff = trip.difference_kg
-    if diff is None:
-        return None
-    share = (diff / trip.pickups_kg) if trip.pickups_kg else None
-    over = share is None or abs(share) > TOLERANCE
-    return {
-        "kg": diff,
-        "percent": (share * 100).quantize(Decimal("0.1")) if share is not None else None,
-        "over": over and diff != 0,
-        "tolerance": (TOLERANCE * 100).normalize(),
-    }
-
 
 class TripListView(FilteredListMixin, View):
     model = Trip
@@ -52,7 +32,7 @@ class TripListView(FilteredListMixin, View):
     def more_context(self, rows) -> dict:
         return {
             "title": _("Trips"),
-            "rows": [(t, difference(t)) for t in rows],
+            "rows": [(t, t.difference()) for t in rows],
             "can_add": False,  # trips come with their pick-ups, from devices and hauliers' systems
         }
 
@@ -78,7 +58,8 @@ class TripDetailView(ScopedDetailView):
             {
                 "pickups": pickups,
                 "hidden_pickups": all_pickups.count() - len(pickups),
-                "difference": difference(trip),
+                "difference": trip.difference(),
+                "tolerance": settings.FENLEI_WEIGHBRIDGE_TOLERANCE_PCT,
                 "vehicle_link": trip.vehicle if can(user, Action.VIEW, trip.vehicle) else None,
                 "stream_labels": [stream_label(s) for s in trip.streams.split(",") if s],
                 "can_unload": can(user, Action.CHANGE, trip),

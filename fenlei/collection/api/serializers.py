@@ -170,6 +170,8 @@ class _StreamsField(serializers.Field):
 
 
 class TripSerializer(serializers.ModelSerializer):
+    """A trip; its difference is judged by `Trip.difference()`, as on its page."""
+
     url = serializers.HyperlinkedIdentityField(view_name="collection-api:trip-detail")
     vehicle = BriefVehicleSerializer(read_only=True)
     hauler = BriefHaulerSerializer(read_only=True)
@@ -182,6 +184,14 @@ class TripSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text=_("Weighbridge minus the sum of the pick-ups (null until it is weighed)."),
+    )
+    difference_pct = serializers.SerializerMethodField(
+        help_text=_("The difference in per cent of the pick-ups (null until weighed, or with no pick-ups).")
+    )
+    difference_over_tolerance = serializers.SerializerMethodField(
+        help_text=_(
+            "Whether the difference lies beyond FENLEI_WEIGHBRIDGE_TOLERANCE_PCT (null until weighed)."
+        )
     )
 
     class Meta:
@@ -202,11 +212,23 @@ class TripSerializer(serializers.ModelSerializer):
             "unloaded_at",
             "weighbridge_kg",
             "difference_kg",
+            "difference_pct",
+            "difference_over_tolerance",
             "area_path",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True))
+    def get_difference_pct(self, trip):
+        d = trip.difference()
+        return None if d is None or d.pct is None else str(d.pct)
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_difference_over_tolerance(self, trip) -> bool | None:
+        d = trip.difference()
+        return None if d is None else d.over
 
 
 class TripDetailSerializer(TripSerializer):

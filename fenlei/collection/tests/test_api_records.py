@@ -255,11 +255,14 @@ def test_a_trip_shows_its_pickups_in_order_and_the_weighbridge_difference(world,
     assert unloaded.status_code == 200, unloaded.content
     body = unloaded.json()
     assert body["difference_kg"] == "-3.50" and body["plant"]["name"] == "东湖湿垃圾处理厂"
+    # −3.5 kg of 200 kg: −1.8 %, within the 5 % the pages also use
+    assert (body["difference_pct"], body["difference_over_tolerance"]) == ("-1.8", False)
     assert len(body["stops"]) == 3
     # voiding a pick-up takes it off the trip
     services.void(loads["p3"], by=world.alice, reason="重复")
     body = hal.get(url("trip-detail", trip.pk)).json()
     assert [s["seq"] for s in body["stops"]] == [1, 2] and body["difference_kg"] == "36.50"
+    assert (body["difference_pct"], body["difference_over_tolerance"]) == ("22.8", True)  # 36.5 of 160
     assert ids_of_trips(hal, unloaded="true") == {trip.pk}
     assert ids_of_trips(hal, unloaded="false") == set()
 

@@ -110,14 +110,14 @@ def test_the_pickups_in_order_and_the_difference(world, fleet, trips, client_for
     assert ctx["difference"] is None  # not weighed yet
     services.unload(trip, by=world.alice, weighbridge_kg=Decimal("205"), plant=fleet.plant)
     d = client.get(trip.get_absolute_url()).context["difference"]
-    assert (d["kg"], d["percent"], d["over"]) == (Decimal("5.00"), Decimal("2.5"), False)
+    assert (d.kg, d.percent, d.over) == (Decimal("5.00"), Decimal("2.5"), False)
     services.unload(trip, by=world.alice, weighbridge_kg=Decimal("180"))
     response = client.get(trip.get_absolute_url())
     d = response.context["difference"]
-    assert (d["kg"], d["percent"], d["over"]) == (Decimal("-20.00"), Decimal("-10.0"), True)
+    assert (d.kg, d.percent, d.over) == (Decimal("-20.00"), Decimal("-10.0"), True)
     assert 'class="over"' in response.content.decode()
     listed = dict(client.get(LIST).context["rows"])
-    assert listed[trip]["over"]
+    assert listed[trip].over
 
 
 def test_a_voided_pickup_leaves_the_sum(world, trips, client_for):
