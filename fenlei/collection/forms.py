@@ -111,21 +111,23 @@ def source_choices(paths: list[str] | None, *, q: str = "", selected: str = "", 
             groups.append((label, options))
     offered = {value for _label, options in groups for value, _l in options}
     if selected and selected not in offered:
-        extra = _selected_choice(selected)
+        extra = _selected_choice(selected, paths)
         if extra:
             groups.insert(0, ("", [extra]))
     return groups, complete
 
 
-def _selected_choice(value: str):
+def _selected_choice(value: str, paths: list[str] | None):
+    """The chosen source as a choice, if it lies where the user may enter (a posted number elsewhere
+    must not echo the name of a place the user cannot see)."""
     m = _SOURCE.match(value or "")
     if not m:
         return None
     kind, pk = m.group(1), int(m.group(2))
     if kind == "site":
-        site = Site.objects.filter(pk=pk).first()
+        site = Site.objects.filter(in_paths("area_path", paths), pk=pk).first()
         return (value, site.name) if site else None
-    area = Area.objects.filter(pk=pk).first()
+    area = Area.objects.filter(in_paths("path", paths), pk=pk).first()
     return (value, _area_label(area)) if area else None
 
 

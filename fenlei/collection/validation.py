@@ -480,10 +480,11 @@ class Checker:
                 errors["area"] = _("“{area}” is closed.").format(area=area[5])
             path = area[2]
         if self.within is not None and not any(path.startswith(p) for p in self.within):
+            # named by what the row gave (its number or code), never by the name of a place the
+            # sender may not see
             key = "site" if site else "area"
-            errors[key] = _("“{name}” is outside the places you may report for.").format(
-                name=(site or area)[5]
-            )
+            given = row.get(key) if row.get(key) not in (None, "") else row.get(f"{key}_code")
+            errors[key] = _("“{value}” is outside the places you may report for.").format(value=given)
         return site, area
 
     def _stream(self, value, errors) -> str:

@@ -357,6 +357,7 @@ def test_bad_entries_answer_400_with_the_message_on_the_field(world, now, client
     assert any(words in e for e in errors[field]), errors[field]
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not Record.objects.exists()
+    assert "乙一花园" not in response.content.decode()  # a place outside her scope is never named
 
 
 def test_every_problem_shows_at_once(world, now, client_for):
