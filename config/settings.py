@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fenlei.publicity",
     "fenlei.units",
     "fenlei.collection",
+    "fenlei.inspections",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = env_str("FENLEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("FENLEI_FROM_EMAIL", "fenlei@localhost")
 
+# --- notifications (fenlei.core.notify) -------------------------------------------------------
+#: Where notifications go besides the in-app inbox, which always has them: "email" (to the user's
+#: address, when it has one); a WeCom or DingTalk webhook is one more Channel (see fenlei.core.notify).
+FENLEI_NOTIFY_CHANNELS = env_list("FENLEI_NOTIFY_CHANNELS", ["email"])
+#: The address people open fenlei at, for links in e-mails (empty: links are written as paths).
+FENLEI_SITE_URL = env_str("FENLEI_SITE_URL", "")
+
 # --- logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -368,3 +376,26 @@ FENLEI_ONLY_MIXED_MIN_DAYS = env_int("FENLEI_ONLY_MIXED_MIN_DAYS", 3, minimum=1,
 FENLEI_POOR_GRADES_MIN = env_int("FENLEI_POOR_GRADES_MIN", 3, minimum=1)
 
 FENLEI_PAGE_SIZE = env_int("FENLEI_PAGE_SIZE", 50, minimum=10, maximum=500)
+
+# --- inspections and rectification ------------------------------------------------------------
+#: How far ahead of the server's clock a phone's time may run (photos, inspections), in minutes.
+FENLEI_CLOCK_SKEW_MINUTES = env_int("FENLEI_CLOCK_SKEW_MINUTES", 10, minimum=0, maximum=24 * 60)
+#: An inspection whose position lies farther than this from its target's coordinates is marked.
+FENLEI_INSPECTION_FAR_METRES = env_int("FENLEI_INSPECTION_FAR_METRES", 300, minimum=10)
+#: A photo must be taken between this many hours before the inspection began and its submission.
+FENLEI_PHOTO_MAX_AGE_HOURS = env_int("FENLEI_PHOTO_MAX_AGE_HOURS", 12, minimum=1, maximum=24 * 30)
+#: A bin passes the purity check (Shanghai's rule: every bin at least 85% pure).
+FENLEI_PURITY_THRESHOLD_PCT = env_int("FENLEI_PURITY_THRESHOLD_PCT", 85, minimum=1, maximum=100)
+#: Working days a rectification order gets, by severity.
+FENLEI_RECTIFY_WORKDAYS = {
+    k: int(v)
+    for k, v in env_ratios("FENLEI_RECTIFY_WORKDAYS", {"minor": 5, "major": 3, "critical": 1}).items()
+}
+#: Working days an overdue order stays with the street before it goes up to the district.
+FENLEI_ESCALATE_DISTRICT_WORKDAYS = env_int("FENLEI_ESCALATE_DISTRICT_WORKDAYS", 3, minimum=0, maximum=60)
+#: The same problem at the same target within this many days is a repeat.
+FENLEI_REPEAT_DAYS = env_int("FENLEI_REPEAT_DAYS", 30, minimum=1, maximum=366)
+#: Inspections a target should have each month, unless a quota set by the office says otherwise.
+FENLEI_INSPECTIONS_PER_MONTH = env_int("FENLEI_INSPECTIONS_PER_MONTH", 2, minimum=0, maximum=62)
+#: Targets on one inspector's list for a day.
+FENLEI_PLAN_TARGETS_PER_DAY = env_int("FENLEI_PLAN_TARGETS_PER_DAY", 8, minimum=1, maximum=200)

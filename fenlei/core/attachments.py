@@ -23,6 +23,8 @@ the attachment *among that row's* (`of_row`), so the id of another row's file an
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,6 +51,9 @@ class Slot:
     types: frozenset[str] = uploads.IMAGE_TYPES
     #: At most this many files per row (None: the setting FENLEI_MAX_FILES_PER_SLOT).
     max_files: int | None = None
+    #: Evidence photos: each must carry the time it was taken (sent with it by the camera page, or
+    #: in the photo's own EXIF); a photo stripped of its time is refused.
+    timed: bool = False
 
     @property
     def limit(self) -> int:
@@ -124,69 +129,157 @@ def having_file(queryset: models.QuerySet, *, slot: str, present: bool = True) -
 # --- services ---------------------------------------------------------------------------------------
 
 
-def attach(*, row: models.Model, slot: str, files: list, by) -> list[Attachment]:
+@dataclass(frozen=True)
+class Capture:
+    """What the page that took a photo says about it: when and where, and which part of the row it
+    shows. The photo's own EXIF fills what the page does not send."""
+
+    taken_at: datetime.datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    part: str = ""
+
+
+@dataclass
+class Prepared:
+    """A checked file with its capture, ready to be stored on a row."""
+
+    checked: uploads.CheckedFile
+    taken_at: datetime.datetime | None
+    latitude: float | None
+    longitude: float | None
+    part: str
+
+
+def prepare(model, slot: str, files: list, captures: list[Capture] | None = None, *, label: str = "files"):
+    """Check every file for `slot` of `model` before anything is written (one bad file stops all).
+
+    A ValidationError on `label` names each bad file and why: not an accepted type, too large,
+    damaged, or — in a timed slot — carrying no time, or a time in the future.
+    """
+    spec = slot_of(model, slot)
+    captures = list(captures or [])
+    pairs = [
+        (f, captures[i] if i < len(captures) else Capture()) for i, f in enumerate(files) if f is not None
+    ]
+    if not pairs:
+        raise ValidationError({label: _("Choose at least one file.")})
+    prepared, problems = [], []
+    latest = timezone.now() + datetime.timedelta(minutes=settings.FENLEI_CLOCK_SKEW_MINUTES)
+    for upload, capture in pairs:
+        try:
+            item = uploads.check(upload, types=spec.types)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+            continue
+        taken_at = capture.taken_at or item.taken_at
+        lat = capture.latitude if capture.latitude is not None else item.latitude
+        lng = capture.longitude if capture.longitude is not None else item.longitude
+        if spec.timed and taken_at is None:
+            problems.append(
+                _(
+                    "“{name}”: the photo carries no time it was taken; take it with the camera on this page."
+                ).format(name=item.name)
+            )
+            continue
+        if taken_at is not None and taken_at > latest:
+            problems.append(
+                _("“{name}”: the time it was taken ({time}) lies in the future.").format(
+                    name=item.name, time=timezone.localtime(taken_at).strftime("%Y-%m-%d %H:%M")
+                )
+            )
+            continue
+        prepared.append(Prepared(item, taken_at, lat, lng, capture.part[:40]))
+    if problems:
+        raise ValidationError({label: problems})
+    return prepared
+
+
+def store(
+    *, row: models.Model, slot: str, prepared: list[Prepared], by, written: list[str]
+) -> list[Attachment]:
+    """Keep checked files on `row` in `slot`, inside the caller's transaction.
+
+    The names of the stored files are appended to `written`, so the caller deletes them when its
+    transaction fails (rows roll back; files on disk do not). One audit entry per file on the row.
+    """
+    spec = slot_of(type(row), slot)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("attachments.store() must run inside the transaction that writes the row")
+    held = of_row(row, slot).count()
+    if held + len(prepared) > spec.limit:
+        raise ValidationError(
+            {
+                "files": _(
+                    "{slot} holds at most {limit} files on one record; it has {held}, "
+                    "{count} more would be too many."
+                ).format(slot=spec.label, limit=spec.limit, held=held, count=len(prepared))
+            }
+        )
+    created = []
+    user = by if getattr(by, "is_authenticated", False) else None
+    for p in prepared:
+        item = p.checked
+        att = Attachment(
+            content_type=_content_type(type(row)),
+            object_id=row.pk,
+            slot=spec.name,
+            name=item.name,
+            mime_type=item.mime_type,
+            size=len(item.data),
+            width=item.width,
+            height=item.height,
+            sha256=item.sha256,
+            part=p.part,
+            taken_at=p.taken_at,
+            latitude=_coordinate(p.latitude),
+            longitude=_coordinate(p.longitude),
+            uploaded_by=user,
+        )
+        att.file.save(f"file.{item.extension}", ContentFile(item.data), save=False)
+        written.append(att.file.name)
+        if item.thumbnail is not None:
+            att.thumbnail.save("thumb.jpg", ContentFile(item.thumbnail), save=False)
+            written.append(att.thumbnail.name)
+        att.save()
+        audit.log(row, AuditAction.ATTACH, by=by, changes={spec.name: [None, att.name]})
+        created.append(att)
+    return created
+
+
+def _coordinate(value):
+    if value is None:
+        return None
+    return decimal.Decimal(str(round(float(value), 6)))
+
+
+def discard(written: list[str]) -> None:
+    """Delete stored files whose rows did not survive their transaction."""
+    storage = Attachment._meta.get_field("file").storage
+    for name in written:
+        storage.delete(name)
+
+
+def attach(
+    *, row: models.Model, slot: str, files: list, by, captures: list[Capture] | None = None
+) -> list[Attachment]:
     """Check every file, then keep them all on `row` in `slot` (or none: one bad file stops all).
 
     The caller has read `row` through the scoping function and checked the change action on it.
     Each file added writes an audit entry on the row's history, in the same transaction.
     """
-    spec = slot_of(type(row), slot)
-    files = [f for f in files if f is not None]
-    if not files:
-        raise ValidationError({"files": _("Choose at least one file.")})
-    checked, problems = [], []
-    for upload in files:
-        try:
-            checked.append(uploads.check(upload, types=spec.types))
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-    if problems:
-        raise ValidationError({"files": problems})
+    prepared = prepare(type(row), slot, files, captures)
     written: list[str] = []
-    storage = Attachment._meta.get_field("file").storage
     try:
         with transaction.atomic():
             model = type(row)
             locked = model._default_manager.select_for_update().get(pk=row.pk)
             if getattr(locked, "closed_on", None) is not None:
                 raise ValidationError({"files": _("This record is closed: it takes no new files.")})
-            held = of_row(locked, slot).count()
-            if held + len(checked) > spec.limit:
-                raise ValidationError(
-                    {
-                        "files": _(
-                            "{slot} holds at most {limit} files on one record; it has {held}, "
-                            "{count} more would be too many."
-                        ).format(slot=spec.label, limit=spec.limit, held=held, count=len(checked))
-                    }
-                )
-            created = []
-            user = by if getattr(by, "is_authenticated", False) else None
-            for item in checked:
-                att = Attachment(
-                    content_type=_content_type(model),
-                    object_id=row.pk,
-                    slot=spec.name,
-                    name=item.name,
-                    mime_type=item.mime_type,
-                    size=len(item.data),
-                    width=item.width,
-                    height=item.height,
-                    sha256=item.sha256,
-                    uploaded_by=user,
-                )
-                att.file.save(f"file.{item.extension}", ContentFile(item.data), save=False)
-                written.append(att.file.name)
-                if item.thumbnail is not None:
-                    att.thumbnail.save("thumb.jpg", ContentFile(item.thumbnail), save=False)
-                    written.append(att.thumbnail.name)
-                att.save()
-                audit.log(locked, AuditAction.ATTACH, by=by, changes={spec.name: [None, att.name]})
-                created.append(att)
+            created = store(row=locked, slot=slot, prepared=prepared, by=by, written=written)
             model._default_manager.filter(pk=row.pk).update(updated_at=timezone.now())
     except BaseException:
-        for name in written:  # the rows are gone with the transaction; the files go too
-            storage.delete(name)
+        discard(written)  # the rows are gone with the transaction; the files go too
         raise
     return created
 

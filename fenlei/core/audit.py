@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import uuid
 from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,7 +39,7 @@ def using_face(face: str) -> Iterator[None]:
 def serialize_value(value):
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk

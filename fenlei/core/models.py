@@ -172,6 +172,15 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    part = models.CharField(
+        _("part"),
+        max_length=40,
+        blank=True,
+        help_text=_("The part of the record the file shows (a checklist item)."),
+    )
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -305,3 +314,47 @@ class ImportJob(Model):
             and not self.error_count
             and bool(self.summary.get("create") or self.summary.get("update"))
         )
+
+
+class Notification(models.Model):
+    """One message in one user's inbox (a new order, a deadline tomorrow, an escalation …).
+
+    The text is not stored: `kind` names a registered message (`fenlei.core.notify`) and `params`
+    fills it, so the inbox reads in the language of whoever opens it. `key` makes sending
+    idempotent: the same event never reaches the same user twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=120)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    scope = Scope(owner="user")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_notification_key")]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="core_notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        from fenlei.core.notify import render
+
+        return render(self.kind, self.params)
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None

@@ -69,12 +69,23 @@ _COLLECTION_OFFICE_ONLY = {
     "collection.validationrule": _READ,
 }
 
+#: Inspection checklists and quotas are set by the district office; the others read them.
+_INSPECTIONS_OFFICE_ONLY = {
+    "inspections.checklisttemplate": _READ,
+    "inspections.checklistversion": _READ,
+    "inspections.inspectionquota": _READ,
+}
+#: A unit answers the rectification orders addressed to it (the steps it may take are the
+#: responsible unit's: `fenlei.inspections.services.capacities`).
+_ANSWERS_ORDERS = {"inspections.rectificationorder": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT})}
+
 ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.DISTRICT_ADMIN: {"*": _ALL, _JOBS: frozenset({Action.VIEW})},
     Role.DISTRICT_LEADER: {"*": _READ, _JOBS: _NONE},
     Role.STREET_ADMIN: {
         "*": _KEEP,
         **_COLLECTION_OFFICE_ONLY,
+        **_INSPECTIONS_OFFICE_ONLY,
         "org.authority": _READ,
         "org.hauler": _READ,
         "taxonomy": _READ,
@@ -83,6 +94,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.COMMUNITY_ADMIN: {
         "*": _KEEP,
         **_COLLECTION_OFFICE_ONLY,
+        **_INSPECTIONS_OFFICE_ONLY,
         "org.area": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
         "org.authority": _READ,
         "org.hauler": _READ,
@@ -94,14 +106,24 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "org.authority": frozenset({Action.VIEW}),
         # an authority keeps the sorting ledger of the institutions it answers for
         "units.institutionrecord": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
+        **_ANSWERS_ORDERS,
         _JOBS: _NONE,
     },
-    Role.INSPECTOR: {"*": frozenset({Action.VIEW}), _JOBS: _NONE},
+    Role.INSPECTOR: {
+        "*": frozenset({Action.VIEW}),
+        # an inspector inspects, plans its visits and verifies (or returns) the orders it follows
+        "inspections": frozenset({Action.VIEW, Action.ADD, Action.CHANGE, Action.EXPORT}),
+        "inspections.checklisttemplate": frozenset({Action.VIEW}),
+        "inspections.checklistversion": frozenset({Action.VIEW}),
+        "inspections.inspectionquota": frozenset({Action.VIEW}),
+        _JOBS: _NONE,
+    },
     Role.HAULER: {
         "*": frozenset({Action.VIEW}),
         # a haulier reads and exports its own records and trips (its devices write them)
         "collection.record": _READ,
         "collection.trip": _READ,
+        **_ANSWERS_ORDERS,
         "org.hauler": frozenset({Action.VIEW, Action.CHANGE}),
         _JOBS: _NONE,
     },
@@ -110,6 +132,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "org.site": frozenset({Action.VIEW, Action.CHANGE}),
         # a unit keeps its own record (an institution's status, a restaurant's contract and commitment)
         "units": frozenset({Action.VIEW, Action.CHANGE}),
+        **_ANSWERS_ORDERS,
         _JOBS: _NONE,
     },
 }

@@ -10,6 +10,7 @@ gigabytes in memory). A PDF must begin with its header and end with its end-of-f
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import unicodedata
@@ -47,6 +48,10 @@ class CheckedFile:
     width: int | None = None
     height: int | None = None
     thumbnail: bytes | None = None
+    #: When and where the camera says the photo was taken (its EXIF, read before it is stripped).
+    taken_at: datetime.datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def extension(self) -> str:
@@ -149,6 +154,7 @@ def _clean_image(data: bytes, kind: str, name: str, shown: str) -> CheckedFile:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
                 img.load()
+                taken_at, latitude, longitude = camera_metadata(img)
                 img = ImageOps.exif_transpose(img)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_large(shown, width, height, limit) from None
@@ -167,7 +173,52 @@ def _clean_image(data: bytes, kind: str, name: str, shown: str) -> CheckedFile:
         width=img.width,
         height=img.height,
         thumbnail=_thumbnail(img),
+        taken_at=taken_at,
+        latitude=latitude,
+        longitude=longitude,
     )
+
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME = 0x0132
+
+
+def camera_metadata(img: Image.Image) -> tuple[datetime.datetime | None, float | None, float | None]:
+    """When and where the camera says `img` was taken, from its EXIF (time in the server's zone when
+    the camera gives none). Anything unreadable counts as absent."""
+    from django.utils import timezone
+
+    try:
+        exif = img.getexif()
+    except Exception:
+        return None, None, None
+    if not exif:
+        return None, None, None
+    taken_at = None
+    try:
+        raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+        if raw:
+            naive = datetime.datetime.strptime(str(raw).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+            taken_at = timezone.make_aware(naive)
+    except Exception:
+        taken_at = None
+    latitude = longitude = None
+    try:
+        gps = exif.get_ifd(_GPS_IFD)
+        if gps and 2 in gps and 4 in gps:
+            latitude = _degrees(gps[2], gps.get(1, "N"), "S")
+            longitude = _degrees(gps[4], gps.get(3, "E"), "W")
+    except Exception:
+        latitude = longitude = None
+    return taken_at, latitude, longitude
+
+
+def _degrees(dms, ref, negative: str) -> float:
+    d, m, s = (float(x) for x in dms)
+    value = d + m / 60 + s / 3600
+    return round(-value if str(ref).upper().startswith(negative) else value, 6)
 
 
 def _too_large(shown: str, width: int | None, height: int | None, limit: int) -> ValidationError:

@@ -15,14 +15,19 @@ GPS = {1: "N", 2: (31.0, 14.0, 5.0), 3: "E", 4: (121.0, 28.0, 12.0)}
 CAMERA = "FenleiPhone"
 
 
-def image_bytes(fmt: str = "JPEG", size=(64, 48), colour="green", *, gps: bool = True) -> bytes:
-    """An image as a phone would send it: with EXIF naming the camera and, by default, a GPS position."""
+def image_bytes(
+    fmt: str = "JPEG", size=(64, 48), colour="green", *, gps: bool = True, taken_at=None
+) -> bytes:
+    """An image as a phone would send it: with EXIF naming the camera and, by default, a GPS position
+    (and, when given, the local time it was taken, as a camera writes DateTimeOriginal)."""
     img = Image.new("RGB", size, colour)
     out = io.BytesIO()
     exif = Image.Exif()
     exif[0x010F] = CAMERA  # Make
     if gps:
         exif[0x8825] = GPS
+    if taken_at is not None:
+        exif[0x8769] = {0x9003: taken_at.strftime("%Y:%m:%d %H:%M:%S")}
     img.save(out, fmt, exif=exif.tobytes())
     return out.getvalue()
 

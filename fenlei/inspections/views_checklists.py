@@ -1,0 +1,9 @@
+"""The checklists' pages (to be built)."""
+
+from django.http import Http404
+from django.views import View
+
+
+class TemplateDetailView(View):
+    def get(self, request, pk):
+        raise Http404
