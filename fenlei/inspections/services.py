@@ -786,6 +786,57 @@ def capacities(user, order: RectificationOrder) -> set[str]:
     return found
 
 
+def waiting_q(user) -> Q | None:
+    """The orders waiting for `user`, as a filter (None: none): open orders addressed to a unit it
+    answers for, and rectified orders it verifies — the same rule as `capacities`, for lists.
+    Apply it to `for_user(user, "change", …)`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q(state__in=[*OPEN_STATES, OrderState.SUBMITTED])
+    open_, submitted = Q(state__in=OPEN_STATES), Q(state=OrderState.SUBMITTED)
+    combined: Q | None = None
+
+    def add(q: Q) -> None:
+        nonlocal combined
+        combined = q if combined is None else combined | q
+
+    for a in scoping._assignments(user):
+        role, area = a.role, a.area
+        live = area is not None and area.closed_on is None
+        if role == Role.SITE_MANAGER:
+            add(open_ & Q(responsible=Responsible.SITE, site_id=a.site_id))
+        elif role == Role.HAULER:
+            add(open_ & Q(responsible=Responsible.HAULER, hauler_id=a.hauler_id))
+        elif role == Role.AUTHORITY:
+            add(open_ & Q(responsible=Responsible.AUTHORITY, authority_id=a.authority_id))
+        elif role == Role.COMMUNITY_ADMIN and live:
+            add(
+                open_
+                & Q(responsible__in=[Responsible.SITE, Responsible.COMMUNITY])
+                & scoping.subtree_q("responsible_area__path", area.path)
+            )
+        elif role == Role.STREET_ADMIN and live:
+            add(
+                open_
+                & Q(responsible=Responsible.STREET)
+                & scoping.subtree_q("responsible_area__path", area.path)
+            )
+            add(submitted & ~Q(responsible=Responsible.STREET) & scoping.subtree_q("area_path", area.path))
+        if role in (Role.INSPECTOR, Role.DISTRICT_ADMIN) and live:
+            add(submitted & scoping.subtree_q("area_path", area.path))
+    return combined
+
+
+def waiting_for(user, queryset=None):
+    """The orders waiting for `user` (read through the scoping function)."""
+    queryset = queryset if queryset is not None else RectificationOrder.objects.all()
+    q = waiting_q(user)
+    if q is None:
+        return queryset.none()
+    return scoping.for_user(user, Action.CHANGE, queryset).filter(q)
+
+
 def allowed_steps(user, order: RectificationOrder) -> list[str]:
     """The steps `user` may take on `order` now (for buttons)."""
     if not scoping.can(user, Action.CHANGE, order):

@@ -142,3 +142,24 @@ def test_repeat_problem_is_marked(world, garden, now):
     first, _ = inspect(world.ian, garden, fail=["F2"])
     second, _ = inspect(world.ian, garden, fail=["F2"])
     assert second.orders.get().repeat_of == first.orders.get()
+
+
+def test_waiting_for_follows_the_capacities(world, garden, now):
+    inspection, _ = inspect(world.ian, garden, fail=["F2", "Q2"])
+    orders = list(inspection.orders.all())
+    for user in (world.mia, world.cora, world.ian, world.sam, world.alice, world.hal, world.olly):
+        waiting = set(services.waiting_for(user).values_list("pk", flat=True))
+        by_rule = {o.pk for o in orders if services.allowed_steps(user, o) and o.state != "closed"}
+        # reroute alone (a verifier's step on an open order) is not "waiting"
+        by_rule = {
+            pk
+            for pk in by_rule
+            if any(
+                s in ("start", "answer", "verify", "return")
+                for s in services.allowed_steps(user, RectificationOrder.objects.get(pk=pk))
+            )
+        }
+        assert waiting == by_rule, user
+    services.transition(orders[0], Step.ANSWER, by=world.mia, photos=[timed_photo()])
+    assert set(services.waiting_for(world.ian).values_list("pk", flat=True)) == {orders[0].pk}
+    assert set(services.waiting_for(world.mia).values_list("pk", flat=True)) == {orders[1].pk}
