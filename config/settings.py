@@ -265,6 +265,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- e-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("FENLEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("FENLEI_FROM_EMAIL", "fenlei@localhost")
+EMAIL_HOST = env_str("FENLEI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("FENLEI_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("FENLEI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("FENLEI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FENLEI_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("FENLEI_EMAIL_TIMEOUT", 10, minimum=1, maximum=300)
 
 # --- notifications (fenlei.core.notify) -------------------------------------------------------
 #: Where notifications go besides the in-app inbox, which always has them: "email" (to the user's
