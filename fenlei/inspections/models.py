@@ -212,7 +212,12 @@ class Targeted(ScopedModel):
 
     @property
     def target_key(self) -> str:
-        return f"{self.target_type}:{self.site_id or self.dropoff_id or self.vehicle_id}"
+        ids = {
+            TargetType.SITE: self.site_id,
+            TargetType.DROPOFF: self.dropoff_id,
+            TargetType.VEHICLE: self.vehicle_id,
+        }
+        return f"{self.target_type}:{ids.get(self.target_type)}"
 
 
 class Inspection(Targeted):
@@ -356,6 +361,8 @@ class RectificationOrder(Targeted):
             models.Index(fields=["state", "deadline"], name="inspections_order_due"),
             models.Index(fields=["escalation", "area_path"], name="inspections_order_escalated"),
             models.Index(fields=["area_path", "issued_at"], name="inspections_order_path_issued"),
+            models.Index(fields=["area_path", "deadline"], name="inspections_order_path_due"),
+            models.Index(fields=["area_path", "closed_at"], name="inspections_order_path_closed"),
             models.Index(fields=["site", "item", "issued_at"], name="inspections_order_site_item"),
         ]
         constraints = [

@@ -1125,7 +1125,13 @@ def run_deadlines(*, today: datetime.date | None = None, now: datetime.datetime 
     """Mark the orders past their deadline overdue and escalate them to the street; send on to the
     district those the street has held for FENLEI_ESCALATE_DISTRICT_WORKDAYS working days; remind
     the units of orders due tomorrow. Safe to run again: nothing is done twice."""
-    now = now or timezone.now()
+    if now is None:
+        # a run for a given day is dated early that day, so its steps and their working days agree
+        now = (
+            timezone.make_aware(datetime.datetime.combine(today, datetime.time(6, 0)))
+            if today
+            else timezone.now()
+        )
     today = today or timezone.localtime(now).date()
     run = DeadlineRun()
     late = RectificationOrder.objects.filter(
