@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from fenlei.core.audit import using_face
 from fenlei.core.cli import actor, describe
@@ -107,7 +108,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc) or "permission denied") from None
 
     def deadlines(self, today):
-        run = services.run_deadlines(today=today)
+        # With --today, the steps are dated that day (at the present time of day): escalated_at then
+        # agrees with the day the street's working days are counted to.
+        now = None
+        if today is not None:
+            now = timezone.make_aware(datetime.datetime.combine(today, timezone.localtime().time()))
+        run = services.run_deadlines(today=today, now=now)
         self.stdout.write(
             f"overdue: {run.overdue}, escalated to the street: {run.to_street}, "
             f"escalated to the district: {run.to_district}, reminded: {run.reminded}"
