@@ -105,8 +105,8 @@ class OrderFilterSet(django_filters.FilterSet):
     )
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=Phase.choices, method="filter_phase")
     state = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices)
-    escalation = django_filters.TypedChoiceFilter(
-        label=_("Escalation"), choices=Escalation.choices, coerce=int
+    escalation = django_filters.ChoiceFilter(
+        label=_("Escalation"), choices=[(str(v), label) for v, label in Escalation.choices]
     )
     street = django_filters.ModelChoiceFilter(
         label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), method="filter_area"
@@ -172,11 +172,10 @@ class OrderFilterSet(django_filters.FilterSet):
 class EscalatedFilterSet(django_filters.FilterSet):
     """The filters of the escalated orders' list (督办)."""
 
-    level = django_filters.TypedChoiceFilter(
+    level = django_filters.ChoiceFilter(
         label=_("Level"),
         field_name="escalation",
-        coerce=int,
-        choices=[(v, label) for v, label in Escalation.choices if v != Escalation.NONE],
+        choices=[(str(v), label) for v, label in Escalation.choices if v != Escalation.NONE],
     )
     street = django_filters.ModelChoiceFilter(
         label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), method="filter_area"
