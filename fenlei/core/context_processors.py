@@ -47,6 +47,10 @@ def _nav(user):
 
     if any(can_anywhere(user, Action.VIEW, m) for m in (Record, Trip, Alarm)):
         items.append(("collection", pgettext_lazy("main menu", "Collection"), reverse("collection:index")))
+    from fenlei.inspections.models import Inspection, RectificationOrder
+
+    if can_anywhere(user, Action.VIEW, Inspection) or can_anywhere(user, Action.VIEW, RectificationOrder):
+        items.append(("inspections", _("Inspections"), reverse("inspections:order-list")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):
@@ -69,8 +73,17 @@ def _may_import(user) -> bool:
     return any(Action.IMPORT in actions for role in roles for actions in ROLE_ACTIONS.get(role, {}).values())
 
 
+def _unread(user) -> int:
+    """The number of unread notifications in the user's inbox (one query)."""
+    from fenlei.core.notify import unread_count
+
+    return unread_count(user)
+
+
 def shell(request):
+    user = getattr(request, "user", None)
     return {
-        "nav_items": _nav(request.user) if hasattr(request, "user") else [],
+        "nav_items": _nav(user) if user is not None else [],
         "district_name": settings.FENLEI_DISTRICT_NAME,
+        "inbox_unread": _unread(user) if user is not None and user.is_authenticated else 0,
     }

@@ -1,0 +1,208 @@
+"""Reads of rectification orders for the orders' pages: "waiting for me" as a query, the list's
+FilterSet, the before and after photos of an order.
+
+`waiting_q(user)` is `services.allowed_steps` written as a filter: the orders on which `user` may
+take a step now (the change action on the order, a capacity in `services.capacities`, and a state
+from which a step of that capacity starts). It mirrors `capacities` rule for rule and belongs
+beside it; the test `test_waiting_for_me_matches_allowed_steps` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from fenlei.core import attachments
+from fenlei.core.roles import Action, Role
+from fenlei.core.scoping import _assignments, scope_q, subtree_q
+from fenlei.inspections.choices import (
+    OPEN_STATES,
+    TRANSITIONS,
+    Capacity,
+    Concern,
+    Escalation,
+    OrderState,
+    Phase,
+    Responsible,
+)
+from fenlei.inspections.models import Inspection, RectificationOrder
+from fenlei.org.choices import AreaLevel
+from fenlei.org.filtersets import _scoped_areas, scoped_choices
+from fenlei.org.models import Area
+
+NOTHING = Q(pk__in=[])
+
+
+def _states_for(capacity: str) -> set[str]:
+    """The states from which a step of `capacity` starts."""
+    return {s for sources, _to, cap in TRANSITIONS.values() if cap == capacity for s in sources}
+
+
+def capacity_q(user) -> dict[str, Q]:
+    """{capacity: the orders on which `user` acts in it}, by the rules of `services.capacities`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {Capacity.RESPONSIBLE: NOTHING, Capacity.VERIFIER: NOTHING}
+    if user.is_superuser:
+        return {Capacity.RESPONSIBLE: Q(), Capacity.VERIFIER: Q()}
+    responsible, verifier = NOTHING, NOTHING
+    for a in _assignments(user):
+        area = a.area if a.area is not None and a.area.closed_on is None else None
+        role = a.role
+        if role == Role.SITE_MANAGER and a.site_id:
+            responsible |= Q(responsible=Responsible.SITE, site_id=a.site_id)
+        if role == Role.COMMUNITY_ADMIN and area is not None:
+            under = subtree_q("responsible_area__path", area.path)
+            responsible |= Q(responsible__in=[Responsible.SITE, Responsible.COMMUNITY]) & under
+        if role == Role.STREET_ADMIN and area is not None:
+            responsible |= Q(responsible=Responsible.STREET) & subtree_q("responsible_area__path", area.path)
+        if role == Role.HAULER and a.hauler_id:
+            responsible |= Q(responsible=Responsible.HAULER, hauler_id=a.hauler_id)
+        if role == Role.AUTHORITY and a.authority_id:
+            responsible |= Q(responsible=Responsible.AUTHORITY, authority_id=a.authority_id)
+        if role in (Role.INSPECTOR, Role.DISTRICT_ADMIN) and area is not None:
+            verifier |= subtree_q("area_path", area.path)
+        if role == Role.STREET_ADMIN and area is not None:
+            verifier |= ~Q(responsible=Responsible.STREET) & subtree_q("area_path", area.path)
+    return {Capacity.RESPONSIBLE: responsible, Capacity.VERIFIER: verifier}
+
+
+def waiting_q(user) -> Q:
+    """The orders on which `user` may take a step now (`services.allowed_steps` non-empty)."""
+    may_change = scope_q(user, Action.CHANGE, RectificationOrder)
+    if may_change is None:
+        return NOTHING
+    by_capacity = capacity_q(user)
+    q = NOTHING
+    for capacity in (Capacity.RESPONSIBLE, Capacity.VERIFIER):
+        q |= by_capacity[capacity] & Q(state__in=sorted(_states_for(capacity)))
+    return may_change & q
+
+
+def overdue_q(today=None) -> Q:
+    """Orders past their deadline: marked overdue, or open with the deadline gone by."""
+    today = today or timezone.localdate()
+    return Q(state=OrderState.OVERDUE) | Q(state__in=sorted(OPEN_STATES), deadline__lt=today)
+
+
+_YES_NO = (("", _("All")), ("true", _("yes")), ("false", _("no")))
+
+
+def _phase_states(phase: str) -> list[str]:
+    from fenlei.inspections.choices import PHASE
+
+    return sorted(s for s, p in PHASE.items() if p == phase)
+
+
+class OrderFilterSet(django_filters.FilterSet):
+    """The filters of the orders' list (and of its export)."""
+
+    mine = django_filters.BooleanFilter(
+        label=_("Waiting for me"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=Phase.choices, method="filter_phase")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices)
+    escalation = django_filters.ChoiceFilter(
+        label=_("Escalation"), choices=[(str(v), label) for v, label in Escalation.choices]
+    )
+    street = django_filters.ModelChoiceFilter(
+        label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), method="filter_area"
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=_scoped_areas(AreaLevel.COMMUNITY), method="filter_area"
+    )
+    #: Any area in scope, its whole subtree (for links; not offered on the page).
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area"),
+        queryset=scoped_choices(Area, order_by=("path",)),
+        method="filter_area",
+        widget=forms.HiddenInput,
+    )
+    responsible = django_filters.ChoiceFilter(label=_("Addressed to"), choices=Responsible.choices)
+    concern = django_filters.ChoiceFilter(label=_("Area of concern"), choices=Concern.choices)
+    overdue = django_filters.BooleanFilter(
+        label=pgettext_lazy("orders filter", "Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=_YES_NO),
+    )
+    repeat = django_filters.BooleanFilter(
+        label=_("Repeated problem"),
+        field_name="repeat_of",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=forms.Select(choices=_YES_NO),
+    )
+
+    class Meta:
+        model = RectificationOrder
+        fields = [
+            "mine",
+            "phase",
+            "state",
+            "escalation",
+            "street",
+            "community",
+            "responsible",
+            "concern",
+            "overdue",
+            "repeat",
+            "area",
+        ]
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(waiting_q(getattr(self.request, "user", None)))
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(state__in=_phase_states(value)) if value else queryset
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(subtree_q("area_path", value.path)) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+class EscalatedFilterSet(django_filters.FilterSet):
+    """The filters of the escalated orders' list (督办)."""
+
+    level = django_filters.ChoiceFilter(
+        label=_("Level"),
+        field_name="escalation",
+        choices=[(str(v), label) for v, label in Escalation.choices if v != Escalation.NONE],
+    )
+    street = django_filters.ModelChoiceFilter(
+        label=_("Street"), queryset=_scoped_areas(AreaLevel.STREET), method="filter_area"
+    )
+    closed = django_filters.BooleanFilter(
+        label=_("Closed ones too"), method="filter_closed", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = RectificationOrder
+        fields = ["level", "street", "closed"]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(subtree_q("area_path", value.path)) if value else queryset
+
+    def filter_closed(self, queryset, name, value):
+        return queryset if value else queryset.exclude(state=OrderState.CLOSED)
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+
+def before_photos(order: RectificationOrder):
+    """The inspection's photos of the order's problem (part = the item's code), oldest first."""
+    inspection = Inspection(pk=order.inspection_id)
+    return attachments.of_row(inspection, "photo").filter(part=order.item.code).order_by("pk")
+
+
+def after_photos(order: RectificationOrder):
+    return attachments.of_row(order, "after").order_by("pk")
