@@ -99,9 +99,11 @@ def candidates(day: datetime.date, area: Area) -> list[Candidate]:
         fk = {TargetType.SITE: "site_id", TargetType.DROPOFF: "dropoff_id", TargetType.VEHICLE: "vehicle_id"}[
             target_type
         ]
-        fields = ["pk", "area_id", "area_path"]
+        fields = ["pk", "area_path"]
         if target_type == TargetType.SITE:
-            fields.append("kind_id")
+            fields += ["kind_id", "community_id"]
+        else:
+            fields.append("area_id")
         if target_type == TargetType.DROPOFF:
             fields.append("site_id")
         rows = list(model._default_manager.filter(under, closed_on__isnull=True).values(*fields))
@@ -127,7 +129,7 @@ def candidates(day: datetime.date, area: Area) -> list[Candidate]:
                 Candidate(
                     target_type,
                     r["pk"],
-                    r["area_id"],
+                    r.get("community_id") or r["area_id"],
                     r["area_path"],
                     r["pk"] if target_type == TargetType.SITE else r.get("site_id"),
                     behind,
