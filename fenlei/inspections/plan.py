@@ -201,3 +201,31 @@ def make_plan(*, day: datetime.date, area: Area, by, per_day: int | None = None)
             )
         run.created = len(rows)
     return run
+
+
+#: The roles that plan inspections: the district office and the streets.
+PLANNERS = (Role.DISTRICT_ADMIN, Role.STREET_ADMIN)
+
+
+def may_plan(user, area: Area) -> bool:
+    """Whether `user` may plan the inspections of `area`: the office or a street over it."""
+    if user.is_superuser:
+        return True
+    return any(area.path.startswith(a.area.path) for a in _planner_assignments(user))
+
+
+def planning_areas(user) -> list[Area]:
+    """The areas `user` plans (the office's district, a street), for the plan form."""
+    if user.is_superuser:
+        return list(Area.objects.filter(parent__isnull=True, closed_on__isnull=True))
+    return [a.area for a in _planner_assignments(user)]
+
+
+def _planner_assignments(user):
+    from fenlei.core.scoping import _assignments
+
+    return [
+        a
+        for a in _assignments(user)
+        if a.role in PLANNERS and a.area is not None and a.area.closed_on is None
+    ]
