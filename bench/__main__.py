@@ -1,5 +1,5 @@
 """Run the benchmarks: `python -m bench [--scale city|district] [--runs N]
-[--only pages|ledgers|measures|collection-ingest]`.
+[--only pages|ledgers|measures|inspections|collection-ingest]`.
 
 Builds (once) a seeded database of the chosen scale in bench/out/ (or uses DATABASE_URL), then
 measures the server time and query count of the structure's pages through Django's test client,
@@ -12,6 +12,10 @@ bench/out/results-ledgers-<vendor>.json. `--ledger-parts list,import,export` pic
 
 The collection-measures benchmark (bench/collection_measures.py: a district-scale year of totals,
 random measures against a DuckDB scan of the raw records) runs first, in a process of its own.
+
+The inspections benchmark (bench/inspections.py; only with `--only inspections`) builds a district of
+6,000 targets with three months of inspections and orders in a database of its own and times the
+inspection measures and coverage selectors.
 
 The collection ingest benchmark (bench/collection_ingest.py; only with `--only collection-ingest`,
 and meant for `--scale district` on SQLite) posts a year of generated device batches to a real
@@ -36,7 +40,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument(
         "--only",
-        choices=("pages", "ledgers", "measures", "collection-ingest"),
+        choices=("pages", "ledgers", "measures", "inspections", "collection-ingest"),
         help="run one benchmark (default: measures, pages and ledgers; collection-ingest only when named)",
     )
     parser.add_argument(
@@ -73,6 +77,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
+    if args.only == "inspections":
+        import subprocess
+
+        return subprocess.call([sys.executable, "-m", "bench.inspections"], cwd=HERE.parent)
     if args.only in (None, "measures"):
         # its own district in its own database (bench/out/var-measures), so it runs in a process of its own
         import subprocess
