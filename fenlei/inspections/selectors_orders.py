@@ -1,11 +1,5 @@
-"""Reads of rectification orders for the orders' pages: "waiting for me" as a query, the list's
-FilterSet, the before and after photos of an order.
-
-`waiting_q(user)` is `services.allowed_steps` written as a filter: the orders on which `user` may
-take a step now (the change action on the order, a capacity in `services.capacities`, and a state
-from which a step of that capacity starts). It mirrors `capacities` rule for rule and belongs
-beside it; the test `test_waiting_for_me_matches_allowed_steps` keeps the two in step.
-"""
+"""Reads of rectification orders for the orders' pages: the list's FilterSet ("waiting for me" is
+`services.waiting_for`, written beside the capacities it follows), the before and after photos."""
 
 from __future__ import annotations
 
@@ -17,12 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fenlei.core import attachments
-from fenlei.core.roles import Action, Role
-from fenlei.core.scoping import _assignments, scope_q, subtree_q
+from fenlei.core.scoping import subtree_q
+from fenlei.inspections import services
 from fenlei.inspections.choices import (
     OPEN_STATES,
-    TRANSITIONS,
-    Capacity,
     Concern,
     Escalation,
     OrderState,
@@ -35,51 +27,6 @@ from fenlei.org.filtersets import _scoped_areas, scoped_choices
 from fenlei.org.models import Area
 
 NOTHING = Q(pk__in=[])
-
-
-def _states_for(capacity: str) -> set[str]:
-    """The states from which a step of `capacity` starts."""
-    return {s for sources, _to, cap in TRANSITIONS.values() if cap == capacity for s in sources}
-
-
-def capacity_q(user) -> dict[str, Q]:
-    """{capacity: the orders on which `user` acts in it}, by the rules of `services.capacities`."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return {Capacity.RESPONSIBLE: NOTHING, Capacity.VERIFIER: NOTHING}
-    if user.is_superuser:
-        return {Capacity.RESPONSIBLE: Q(), Capacity.VERIFIER: Q()}
-    responsible, verifier = NOTHING, NOTHING
-    for a in _assignments(user):
-        area = a.area if a.area is not None and a.area.closed_on is None else None
-        role = a.role
-        if role == Role.SITE_MANAGER and a.site_id:
-            responsible |= Q(responsible=Responsible.SITE, site_id=a.site_id)
-        if role == Role.COMMUNITY_ADMIN and area is not None:
-            under = subtree_q("responsible_area__path", area.path)
-            responsible |= Q(responsible__in=[Responsible.SITE, Responsible.COMMUNITY]) & under
-        if role == Role.STREET_ADMIN and area is not None:
-            responsible |= Q(responsible=Responsible.STREET) & subtree_q("responsible_area__path", area.path)
-        if role == Role.HAULER and a.hauler_id:
-            responsible |= Q(responsible=Responsible.HAULER, hauler_id=a.hauler_id)
-        if role == Role.AUTHORITY and a.authority_id:
-            responsible |= Q(responsible=Responsible.AUTHORITY, authority_id=a.authority_id)
-        if role in (Role.INSPECTOR, Role.DISTRICT_ADMIN) and area is not None:
-            verifier |= subtree_q("area_path", area.path)
-        if role == Role.STREET_ADMIN and area is not None:
-            verifier |= ~Q(responsible=Responsible.STREET) & subtree_q("area_path", area.path)
-    return {Capacity.RESPONSIBLE: responsible, Capacity.VERIFIER: verifier}
-
-
-def waiting_q(user) -> Q:
-    """The orders on which `user` may take a step now (`services.allowed_steps` non-empty)."""
-    may_change = scope_q(user, Action.CHANGE, RectificationOrder)
-    if may_change is None:
-        return NOTHING
-    by_capacity = capacity_q(user)
-    q = NOTHING
-    for capacity in (Capacity.RESPONSIBLE, Capacity.VERIFIER):
-        q |= by_capacity[capacity] & Q(state__in=sorted(_states_for(capacity)))
-    return may_change & q
 
 
 def overdue_q(today=None) -> Q:
@@ -155,7 +102,7 @@ class OrderFilterSet(django_filters.FilterSet):
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(waiting_q(getattr(self.request, "user", None)))
+        return services.waiting_for(getattr(self.request, "user", None), queryset)
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(state__in=_phase_states(value)) if value else queryset
