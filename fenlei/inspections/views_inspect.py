@@ -242,7 +242,7 @@ class FormView(LoginRequiredMixin, View):
                 .order_by("name", "pk")
             )
             default_hauler = last_hauler_id(target)
-        coords = services._target_coordinates(target_type, target)
+        coords = (target.latitude, target.longitude)
         config = {
             "targetType": target_type,
             "targetId": target.pk,
@@ -505,7 +505,8 @@ class InspectionDetailView(ScopedDetailView):
                     "distance_m": distance_m(
                         att.latitude,
                         att.longitude,
-                        *services._target_coordinates(inspection.target_type, target),
+                        target.latitude,
+                        target.longitude,
                     ),
                 }
             )
