@@ -37,7 +37,7 @@ from fenlei.org.api.serializers import BriefAreaSerializer
 # --- brief representations --------------------------------------------------------------------------
 
 
-class TargetSerializer(serializers.Serializer):
+class InspectionTargetSerializer(serializers.Serializer):
     """A target: a site, a drop-off point or a vehicle."""
 
     type = serializers.ChoiceField(choices=TargetType.choices)
@@ -53,7 +53,7 @@ class TargetSerializer(serializers.Serializer):
 
 
 def target_data(target_type: str, target, distance_m: int | None = None) -> dict:
-    """A target as TargetSerializer writes it (the caller has read it with its area)."""
+    """A target as InspectionTargetSerializer writes it (the caller has read it with its area)."""
     if target_type == TargetType.VEHICLE:
         name, code = target.plate, ""
     else:
@@ -71,13 +71,13 @@ def target_data(target_type: str, target, distance_m: int | None = None) -> dict
     }
 
 
-class BriefTargetSerializer(serializers.Serializer):
+class BriefInspectionTargetSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=TargetType.choices)
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-@extend_schema_field(BriefTargetSerializer)
+@extend_schema_field(BriefInspectionTargetSerializer)
 class TargetField(serializers.Field):
     """The row's target as {type, id, name}."""
 

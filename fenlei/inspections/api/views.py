@@ -45,6 +45,7 @@ from fenlei.inspections.api.serializers import (
     EventSerializer,
     InspectionDetailSerializer,
     InspectionSerializer,
+    InspectionTargetSerializer,
     OrderDetailSerializer,
     OrderSerializer,
     PlanEntrySerializer,
@@ -53,7 +54,6 @@ from fenlei.inspections.api.serializers import (
     StepMultipartSerializer,
     SubmitDataSerializer,
     SubmitSerializer,
-    TargetSerializer,
     target_data,
 )
 from fenlei.inspections.choices import Step, TargetType
@@ -295,7 +295,7 @@ def _inspectable(user, target_type: str):
 class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     """The targets the caller may inspect: by name, code or plate, or near a position."""
 
-    serializer_class = TargetSerializer
+    serializer_class = InspectionTargetSerializer
     pagination_class = None
     queryset = Inspection.objects.none()  # for the schema only: targets are read per kind
 
@@ -305,7 +305,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
             OpenApiParameter("q", OpenApiTypes.STR, description="Part of a name, a code or a plate."),
             OpenApiParameter("type", OpenApiTypes.STR, enum=TargetType.values, description="Only this kind."),
         ],
-        responses=TargetSerializer(many=True),
+        responses=InspectionTargetSerializer(many=True),
     )
     def list(self, request):
         q = (request.query_params.get("q") or "").strip()
@@ -327,7 +327,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
             out += [target_data(kind, t) for t in qs.order_by("pk")[: TARGETS_MAX - len(out)]]
             if len(out) >= TARGETS_MAX:
                 break
-        return Response(TargetSerializer(out, many=True).data)
+        return Response(InspectionTargetSerializer(out, many=True).data)
 
     @extend_schema(
         summary="Targets to inspect near a position",
@@ -337,7 +337,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
             OpenApiParameter("lng", OpenApiTypes.DOUBLE, required=True),
             OpenApiParameter("radius", OpenApiTypes.INT, description="Metres (default 500, at most 5000)."),
         ],
-        responses={200: TargetSerializer(many=True), 400: _ERRORS[400]},
+        responses={200: InspectionTargetSerializer(many=True), 400: _ERRORS[400]},
     )
     @action(detail=False, methods=["get"])
     def nearby(self, request):
@@ -353,7 +353,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
                 if d is not None and d <= radius:
                     found.append(target_data(kind, t, d))
         found.sort(key=lambda t: (t["distance_m"], t["type"], t["id"]))
-        return Response(TargetSerializer(found[:TARGETS_MAX], many=True).data)
+        return Response(InspectionTargetSerializer(found[:TARGETS_MAX], many=True).data)
 
     def _kinds(self, request):
         wanted = request.query_params.get("type")

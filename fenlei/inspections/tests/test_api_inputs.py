@@ -191,21 +191,15 @@ def test_bad_query_parameters(world, now):
 
 
 def test_the_schema_describes_the_api_without_warnings():
-    from django.urls import include, path
+    """The whole project's schema: a component named like another app's would only warn there."""
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.validation import validate_schema
 
     GENERATOR_STATS.reset()
-    generator = SchemaGenerator(
-        patterns=[
-            path("api/inspections/", include("fenlei.inspections.api.urls")),
-            path("api/notifications/", include("fenlei.core.api_notifications")),
-        ]
-    )
-    schema = generator.get_schema(request=None, public=True)
+    schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)
-    assert not GENERATOR_STATS, "drf-spectacular warned while describing the inspections API"
+    assert not GENERATOR_STATS, "drf-spectacular warned while describing the API"
     submit_op = schema["paths"]["/api/inspections/inspections/"]["post"]
     assert "multipart/form-data" in submit_op["requestBody"]["content"]
     assert {"200", "201", "400"} <= set(submit_op["responses"])
