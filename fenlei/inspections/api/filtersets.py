@@ -114,30 +114,10 @@ class OrderFilterSet(django_filters.FilterSet):
         return queryset.filter(**late) if value else queryset.exclude(**late)
 
     def of_waiting(self, queryset, name, value):
-        """The orders on which the reader owes the next step: the unit addressed on an open order,
-        the verifier on an answered one (re-routing is never owed). The capacities are the
-        service's (`services.capacities`), asked per candidate order."""
+        """The orders on which the reader owes the next step (`services.waiting_for`)."""
         if value is None:
             return queryset
-        from fenlei.core.roles import Action
-        from fenlei.core.scoping import for_user
         from fenlei.inspections import services
-        from fenlei.inspections.choices import TRANSITIONS, Step
 
-        user = self.request.user
-        owed = {
-            s: v for s, v in TRANSITIONS.items() if s in (Step.START, Step.ANSWER, Step.VERIFY, Step.RETURN)
-        }
-        states = set().union(*(sources for sources, _to, _cap in owed.values()))
-        candidates = for_user(user, Action.CHANGE, queryset.filter(state__in=states)).select_related(
-            "responsible_area"
-        )
-        mine = [
-            order.pk
-            for order in candidates
-            if any(
-                cap in services.capacities(user, order) and order.state in sources
-                for sources, _to, cap in owed.values()
-            )
-        ]
-        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
+        waiting = services.waiting_for(self.request.user, queryset).values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
