@@ -11,5 +11,7 @@ urlpatterns = [
     path("publicity/", include("fenlei.publicity.api.urls")),
     path("units/", include("fenlei.units.api.urls")),
     path("collection/", include("fenlei.collection.api.urls")),
+    path("inspections/", include("fenlei.inspections.api.urls")),
     path("core/", include("fenlei.core.api_urls")),
+    path("notifications/", include("fenlei.core.api_notifications")),
 ]

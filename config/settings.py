@@ -256,6 +256,16 @@ SPECTACULAR_SETTINGS = {
         "AuditFaceEnum": "fenlei.core.models.Face",
         "ManifestStateEnum": "fenlei.collection.choices.ManifestState",
         "AlarmStateEnum": "fenlei.collection.choices.AlarmState",
+        "InspectionTargetTypeEnum": "fenlei.inspections.choices.TargetType",
+        "OrderStateEnum": "fenlei.inspections.choices.OrderState",
+        "OrderStepEnum": "fenlei.inspections.choices.Step",
+        "OrderResponsibleEnum": "fenlei.inspections.choices.Responsible",
+        "OrderEscalationEnum": "fenlei.inspections.choices.Escalation",
+        "OrderPhaseEnum": "fenlei.inspections.choices.Phase",
+        "ChecklistConcernEnum": "fenlei.inspections.choices.Concern",
+        "ChecklistSeverityEnum": "fenlei.inspections.choices.Severity",
+        "ChecklistScoringEnum": "fenlei.inspections.choices.Scoring",
+        "ChecklistResultEnum": "fenlei.inspections.choices.Result",
     },
 }
 
