@@ -226,3 +226,14 @@ CASES: list[Case] = [
         setup=inspections_world,
     ),
 ]
+
+#: The measures of 甲街道 and the history of 甲一花园: the area (or site) read through the scoping
+#: function first, so the roles that do not see it get 404, whatever their actions.
+STREET_A_SEEN = arow(404, alice=200, leo=200, sam=200, ian=200)
+A1_ESTATE_SEEN = arow(404, alice=200, leo=200, sam=200, cora=200, ian=200, mia=200)
+
+CASES += [
+    _api("measures", STREET_A_SEEN, "甲街道", query=lambda w: {"area": w.street_a.pk, "period": "2026-06"}),
+    _api("coverage", STREET_A_SEEN, "甲街道", query=lambda w: {"area": w.street_a.pk}),
+    _api("history", A1_ESTATE_SEEN, "甲一花园", lambda w: ["site", w.sites["a1_estate"].pk]),
+]

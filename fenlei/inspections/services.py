@@ -315,13 +315,13 @@ def _parse_purity(item: ChecklistItem, raw) -> list[float]:
     return values
 
 
-def _default_hauler(site):
+def default_hauler(site):
     """The hauler that last collected at `site` (from its collection records), if any."""
     from fenlei.collection.models import Record
 
     return (
         Record.objects.filter(site=site, hauler__isnull=False, voided_at__isnull=True)
-        .order_by("-day")
+        .order_by("-day", "-pk")
         .values_list("hauler_id", flat=True)
         .first()
     )
@@ -354,7 +354,7 @@ def _addressee(item: ChecklistItem, fields: dict, target, hauler_id: int | None)
     if wanted == Responsible.AUTHORITY and authority_id is None:
         wanted = Responsible.SITE if site is not None else Responsible.COMMUNITY
     if wanted == Responsible.HAULER and out["hauler_id"] is None:
-        out["hauler_id"] = hauler_id or (_default_hauler(site) if site is not None else None)
+        out["hauler_id"] = hauler_id or (default_hauler(site) if site is not None else None)
         if out["hauler_id"] is None:
             raise ValidationError(
                 {
@@ -837,16 +837,31 @@ def waiting_for(user, queryset=None):
     return scoping.for_user(user, Action.CHANGE, queryset).filter(q)
 
 
+def allowed_steps_many(user, orders) -> dict[int, list[str]]:
+    """{order pk: the steps `user` may take on it now}: one query for the change action on all the
+    orders, then the capacities and the transitions table per order (no further query)."""
+    orders = list(orders)
+    if not orders:
+        return {}
+    may_change = set(
+        scoping.for_user(
+            user, Action.CHANGE, RectificationOrder.objects.filter(pk__in=[o.pk for o in orders])
+        ).values_list("pk", flat=True)
+    )
+    out = {}
+    for order in orders:
+        mine = capacities(user, order) if order.pk in may_change else set()
+        out[order.pk] = [
+            step
+            for step, (sources, _to, capacity) in TRANSITIONS.items()
+            if capacity in mine and order.state in sources
+        ]
+    return out
+
+
 def allowed_steps(user, order: RectificationOrder) -> list[str]:
     """The steps `user` may take on `order` now (for buttons)."""
-    if not scoping.can(user, Action.CHANGE, order):
-        return []
-    mine = capacities(user, order)
-    return [
-        step
-        for step, (sources, _to, capacity) in TRANSITIONS.items()
-        if capacity in mine and order.state in sources
-    ]
+    return allowed_steps_many(user, [order])[order.pk]
 
 
 def responsible_users(order: RectificationOrder):

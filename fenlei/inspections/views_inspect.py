@@ -205,18 +205,6 @@ def read_target(user, target_type: str, target_id):
         raise PermissionDenied(" ".join(exc.messages)) from None
 
 
-def last_hauler_id(site) -> int | None:
-    """The hauler that last collected at `site`, from its (not voided) collection records."""
-    from fenlei.collection.models import Record
-
-    return (
-        Record.objects.filter(site=site, hauler__isnull=False, voided_at__isnull=True)
-        .order_by("-day", "-pk")
-        .values_list("hauler_id", flat=True)
-        .first()
-    )
-
-
 class FormView(LoginRequiredMixin, View):
     """The checklist of one target, filled on the phone (the page's script keeps the draft)."""
 
@@ -241,7 +229,7 @@ class FormView(LoginRequiredMixin, View):
                 .filter(closed_on__isnull=True, area_path__startswith=f"{district}.")
                 .order_by("name", "pk")
             )
-            default_hauler = last_hauler_id(target)
+            default_hauler = services.default_hauler(target)
         coords = (target.latitude, target.longitude)
         config = {
             "targetType": target_type,

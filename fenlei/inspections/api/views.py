@@ -493,33 +493,6 @@ class InspectionViewSet(InspectionsViewSet):
 # --- orders -----------------------------------------------------------------------------------------
 
 
-def steps_for(user, orders) -> dict[int, list[str]]:
-    """{order pk: the steps `user` may take on it now} for a page of orders: one query for the
-    change action on the whole page, then `services.capacities` per order (no query)."""
-    from fenlei.inspections.choices import TRANSITIONS
-
-    orders = list(orders)
-    if not orders:
-        return {}
-    may_change = set(
-        for_user(
-            user, Action.CHANGE, RectificationOrder.objects.filter(pk__in=[o.pk for o in orders])
-        ).values_list("pk", flat=True)
-    )
-    out = {}
-    for order in orders:
-        if order.pk not in may_change:
-            out[order.pk] = []
-            continue
-        mine = services.capacities(user, order)
-        out[order.pk] = [
-            step
-            for step, (sources, _to, capacity) in TRANSITIONS.items()
-            if capacity in mine and order.state in sources
-        ]
-    return out
-
-
 _STEP = OpenApiParameter(
     "step",
     OpenApiTypes.STR,
@@ -552,7 +525,7 @@ class OrderViewSet(InspectionsViewSet):
 
     def page_response(self, queryset) -> Response:
         page = self.scoped_page(queryset)
-        self._steps = steps_for(self.request.user, page)
+        self._steps = services.allowed_steps_many(self.request.user, page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def list(self, request, *args, **kwargs):
@@ -565,7 +538,7 @@ class OrderViewSet(InspectionsViewSet):
 
     def detail_response(self, order) -> Response:
         order = self.decorate(RectificationOrder.objects.filter(pk=order.pk)).get()
-        self._steps = steps_for(self.request.user, [order])
+        self._steps = services.allowed_steps_many(self.request.user, [order])
         context = {
             **self.get_serializer_context(),
             "events": list(RectificationEvent.objects.filter(order=order).order_by("at", "pk")),

@@ -198,3 +198,27 @@ def test_target_history(world, june, django_assert_max_num_queries):
         h = selectors.target_history(world.ian, TargetType.SITE, world.sites["a1_estate"].pk)
     assert len(h.inspections) == 2 and len(h.orders) == 3
     assert h.inspections[0].finished_at >= h.inspections[1].finished_at
+
+
+def test_the_api_gives_the_pages_figures(world, june):
+    """The same street and month through /api/inspections/measures/, /coverage/ and /history/."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.sam)
+    got = client.get("/api/inspections/measures/", {"area": world.street_a.pk, "period": "2026-06"})
+    assert got.status_code == 200, got.content
+    t = got.json()["total"]
+    assert (t["planned"], t["planned_done"], t["plan_rate"]) == (4, 2, 50.0)
+    assert (t["inspections"], t["with_problems"], t["problem_rate"]) == (4, 3, 75.0)
+    assert (t["orders_due"], t["on_time"], t["on_time_rate"], t["days_to_close"]) == (4, 2, 50.0, 4.7)
+    assert {c["area"]["name"] for c in got.json()["children"]} == {"甲一社区", "甲二社区"}
+    cov = client.get("/api/inspections/coverage/", {"area": world.street_a.pk, "period": "2026-06", "months": 1})
+    assert cov.status_code == 200 and cov.json()["targets"] == 4
+    site = world.sites["a1_estate"]
+    hist = client.get(f"/api/inspections/history/site/{site.pk}/")
+    assert hist.status_code == 200 and hist.json()["target"]["name"] == site.name
+    assert client.get("/api/inspections/measures/", {"area": world.street_b.pk}).status_code == 404
+    olly = APIClient()
+    olly.force_authenticate(world.olly)
+    assert olly.get(f"/api/inspections/history/site/{site.pk}/").status_code == 404
