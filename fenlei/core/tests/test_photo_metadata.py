@@ -7,11 +7,18 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fenlei.core import attachments, uploads
 from fenlei.core.testing import files
 from fenlei.inspections.models import Inspection
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted below are the English ones."""
+    with translation.override("en"):
+        yield
 
 
 def test_exif_time_and_position_are_read_before_they_are_stripped():

@@ -213,7 +213,9 @@ def test_the_api_gives_the_pages_figures(world, june):
     assert (t["inspections"], t["with_problems"], t["problem_rate"]) == (4, 3, 75.0)
     assert (t["orders_due"], t["on_time"], t["on_time_rate"], t["days_to_close"]) == (4, 2, 50.0, 4.7)
     assert {c["area"]["name"] for c in got.json()["children"]} == {"甲一社区", "甲二社区"}
-    cov = client.get("/api/inspections/coverage/", {"area": world.street_a.pk, "period": "2026-06", "months": 1})
+    cov = client.get(
+        "/api/inspections/coverage/", {"area": world.street_a.pk, "period": "2026-06", "months": 1}
+    )
     assert cov.status_code == 200 and cov.json()["targets"] == 4
     site = world.sites["a1_estate"]
     hist = client.get(f"/api/inspections/history/site/{site.pk}/")

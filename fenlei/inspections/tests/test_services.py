@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fenlei.core import attachments
 from fenlei.core.models import AuditEntry, Notification
@@ -19,6 +19,13 @@ from fenlei.inspections.models import Inspection, RectificationEvent, Rectificat
 from fenlei.inspections.tests.conftest import inspect, timed_photo
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted below are the English ones."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_failed_item_becomes_an_order_addressed_to_the_site(world, garden, now):
