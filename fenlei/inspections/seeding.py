@@ -24,6 +24,7 @@ Deterministic for a given random generator and day.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import random
 import time
@@ -75,6 +76,9 @@ VISITS_PER_DAY = (2, 3)
 VEHICLES_PER_DAY = (1, 2)
 #: Share of drop-off points among a street inspector's visits.
 DROPOFF_SHARE = 0.3
+#: Share of the places with problems inspected again, and after how many days.
+REVISIT_SHARE = 0.5
+REVISIT_AFTER = (7, 20)
 #: Photos: every problem of the last PHOTO_DAYS days has its photo, older ones this share; answers alike.
 PHOTO_DAYS = 10
 PHOTO_SHARE = 0.04
@@ -179,7 +183,7 @@ def _inspector(street_or_district, existing: dict):
             by=None,
             username=username,
             password=None,
-            display_name=_("{area} inspector").format(area=short_name(street_or_district)),
+            display_name=f"{short_name(street_or_district)}督导员（演示）",  # demo data, in Chinese
             organisation=street_or_district.name,
         )
         accounts.assign(user=user, role=Role.INSPECTOR, target=street_or_district, by=None)
@@ -245,13 +249,21 @@ def _quality(rng: random.Random) -> float:
 
 # --- photos ---------------------------------------------------------------------------------------
 
+
+@functools.cache
+def _font():
+    from PIL import ImageFont
+
+    return ImageFont.load_default()
+
+
 _COLOURS = ((46, 125, 50), (96, 125, 139), (21, 101, 192), (198, 40, 40))
 
 
 def photo_bytes(rng: random.Random, caption: str) -> bytes:
     """A small JPEG as a phone camera page makes it: bins in front of a wall, the time and place
     stamped at the bottom (a few KB)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     wall = tuple(rng.randint(150, 220) for _ in range(3))
     img = Image.new("RGB", (320, 240), wall)
@@ -268,7 +280,7 @@ def photo_bytes(rng: random.Random, caption: str) -> bytes:
             cx, cy = rng.randint(10, 300), rng.randint(190, 230)
             draw.ellipse((cx, cy, cx + 8, cy + 5), fill=(240, 240, 240))
     draw.rectangle((0, 222, 320, 240), fill=(0, 0, 0))
-    draw.text((4, 226), caption, fill=(255, 220, 0), font=ImageFont.load_default())
+    draw.text((4, 226), caption, fill=(255, 220, 0), font=_font())
     out = io.BytesIO()
     img.save(out, "JPEG", quality=55)
     return out.getvalue()
@@ -633,6 +645,7 @@ def seed_inspections(sites, *, rng: random.Random, write, now: datetime.datetime
             queues[key] = queue
         return queue.pop()
 
+    revisits: dict[int, list] = defaultdict(list)
     recent_from = workdays.add_workdays(today, -3)
     for offset in range(days):
         day = first + datetime.timedelta(days=offset)
@@ -644,13 +657,21 @@ def seed_inspections(sites, *, rng: random.Random, write, now: datetime.datetime
             if not pool and not point_pool:
                 continue
             seen = set()
+            due = revisits[street.pk]
             for slot in range(rng.randint(*VISITS_PER_DAY)):
-                use_points = point_pool and (not pool or rng.random() < DROPOFF_SHARE)
-                t = next_of(("p" if use_points else "s", street.pk), point_pool if use_points else pool)
+                if slot == 0 and due and due[0][0] <= day:  # first, a place that had problems (复查)
+                    t = due.pop(0)[1]
+                else:
+                    use_points = point_pool and (not pool or rng.random() < DROPOFF_SHARE)
+                    t = next_of(("p" if use_points else "s", street.pk), point_pool if use_points else pool)
                 if t.key in seen:
                     continue
                 seen.add(t.key)
-                visits.append(_visit(t, inspector_of[street.pk], day, slot, rng, tz, photos_all=photos_all))
+                visit = _visit(t, inspector_of[street.pk], day, slot, rng, tz, photos_all=photos_all)
+                visits.append(visit)
+                if visit.inspection.problems and rng.random() < REVISIT_SHARE:
+                    due.append((day + datetime.timedelta(days=rng.randint(*REVISIT_AFTER)), t))
+                    due.sort(key=lambda d: (d[0], d[1].key))
             yesterday = workdays.add_workdays(today, -1)
             demo_street = demo_target is not None and street.pk == demo_target.obj.community.parent_id
             if demo_street and day in (recent_from, yesterday):
