@@ -689,10 +689,10 @@ def seed_inspections(sites, *, rng: random.Random, write, now: datetime.datetime
     clock = report.lap("visits drawn")
     _write_visits(visits, write, report)
     clock = report.lap("inspections written", clock)
-    orders, steps = _orders(visits, rng, write, now=now, tz=tz, by_site=by_site)
+    orders, steps = _orders(visits, rng, now=now, tz=tz)
     report.orders = len(orders)
     clock = report.lap("orders written", clock)
-    report.events = _write_steps(orders, steps, write, rng, report)
+    report.events = _write_steps(orders, steps, report)
     clock = report.lap("steps written", clock)
     report.plan_entries = _plan(
         today,
@@ -778,7 +778,7 @@ def _write_visits(visits: list[_Visit], write, report: InspectionReport) -> None
         raise
 
 
-def _orders(visits: list[_Visit], rng, write, *, now, tz, by_site):
+def _orders(visits: list[_Visit], rng, *, now, tz):
     """The orders of the failed items, written day by day (a repeat names an earlier order)."""
     repeat_days = settings.FENLEI_REPEAT_DAYS
     last: dict[tuple, RectificationOrder] = {}
@@ -989,7 +989,7 @@ def _unit_names():
     return name
 
 
-def _write_steps(orders, steps, write, rng, report) -> int:
+def _write_steps(orders, steps, report) -> int:
     """The events of every order (the issue first), each step audited as `transition` audits it,
     the after photos, and the orders as the steps left them."""
     events = []
