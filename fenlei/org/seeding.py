@@ -4,7 +4,7 @@
 paths, codes, numbers and coordinates. `seed_world()` writes it level by level with `bulk_create`,
 the materialized paths computed up front exactly as `fenlei.org.services` numbers them (4-digit
 segments, "0001.0003.0012."), and audits every row in the same transaction. Then it creates one demo
-user per role through the accounts services.
+user per role through the accounts services, and last the ledgers' own seeders run (`ledger_seeders`).
 
 The data satisfies the rules of the models' `clean()` (kinds fit their parents, names unique within
 their parent, a site's area path is its community's path, public institutions name an authority that
@@ -898,14 +898,6 @@ def seed_world(
             site.community_id = site.community.pk
             site.authority_id = site.authority.pk if site.authority is not None else None
         audited += _write(Site, plan.sites, progress)
-        for label, name, seed_ledgers in ledger_seeders():
-            if progress:
-                progress.phase(name)
-            audited += seed_ledgers(
-                sites=plan.sites,
-                rng=random.Random(f"{seed}-{label}"),
-                write=lambda model, objs: _write(model, objs, None),
-            )
         if progress:
             progress.phase(_("demo users"))
 
@@ -926,6 +918,16 @@ def seed_world(
                 created.append(username)
             if progress:
                 progress.advance()
+        # The ledgers come after the demo users: the inspections seeder gives the demo inspector its
+        # rounds and the demo users their inbox.
+        for label, name, seed_ledgers in ledger_seeders():
+            if progress:
+                progress.phase(name)
+            audited += seed_ledgers(
+                sites=plan.sites,
+                rng=random.Random(f"{seed}-{label}"),
+                write=lambda model, objs: _write(model, objs, None),
+            )
         if progress:
             progress.finish()
         audited = AuditEntry.objects.count() - audit_before  # the users' entries included
