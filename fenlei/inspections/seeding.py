@@ -482,18 +482,6 @@ class _Step:
     photo: tuple | None = None  # (taken_at, lat, lng) of the after photo
 
 
-def _escalate_level(order: RectificationOrder) -> int:
-    """As `services.transition` decides it: the street first, the district when the street was
-    already told, answers itself, or there is no street."""
-    if (
-        order.escalation >= Escalation.STREET
-        or order.responsible == Responsible.STREET
-        or services._street_of(order.area) is None
-    ):
-        return Escalation.DISTRICT
-    return Escalation.STREET
-
-
 def _play(
     order: RectificationOrder, life: _Life, *, now, tz, responsible_by, rng, photo: bool
 ) -> list[_Step]:
@@ -560,7 +548,7 @@ def _play(
 
 
 def _escalate(order, at, take) -> None:
-    level = _escalate_level(order)
+    level = services.escalation_level(order)
     take(Step.ESCALATE, at, data={"level": int(level), "from": int(order.escalation)})
     order.escalation = level
     order.escalated_at = at
@@ -797,7 +785,7 @@ def _orders(visits: list[_Visit], rng, *, now, tz):
             if result != Result.FAIL:
                 continue
             item = items[pk]
-            addressee = services._addressee(item, v.target.fields, v.target.obj, v.target.hauler_id)
+            addressee = services.addressee(item, v.target.fields, v.target.obj, v.target.hauler_id)
             key = (v.target.key, item.code)
             earlier = last.get(key)
             if earlier is not None and earlier.inspection.day < inspection.day - datetime.timedelta(
@@ -807,7 +795,7 @@ def _orders(visits: list[_Visit], rng, *, now, tz):
             note = v.notes.get(pk, "")
             photo = first_photo.get(item.code)
             order = RectificationOrder(
-                number=f"ZG{inspection.day:%Y%m%d}-{inspection.pk}-{item.position}",
+                number=services.order_number(inspection, item),
                 inspection=inspection,
                 answer=answers[inspection.pk][pk],
                 item=item,
@@ -881,7 +869,7 @@ def _cover(orders, play, *, now, tz, held) -> None:
         return o.deadline + datetime.timedelta(days=1)
 
     def has_street(o):
-        return o.responsible != Responsible.STREET and services._street_of(o.area) is not None
+        return o.responsible != Responsible.STREET and services.street_of(o.area) is not None
 
     wanted = [
         # (present?, a candidate, its course)
@@ -1155,7 +1143,7 @@ def _notify(orders, steps, *, now, today, rng) -> int:
     for order in orders:
         url = order.get_absolute_url()
         responsible = people.get(_unit_key(order), [])
-        params = services._params(order)
+        params = services.notice_params(order)
         add(responsible, notices.ORDER_NEW, params, url, f"order_new:{order.pk}", order.issued_at)
         count = 1
         for s in steps[order.pk]:
@@ -1189,10 +1177,10 @@ def _notify(orders, steps, *, now, today, rng) -> int:
                 )
             elif s.step == Step.ESCALATE:
                 level = s.data["level"]
-                street = services._street_of(order.area)
+                street = services.street_of(order.area)
                 cache_key = (level, street.pk if street else None, order.area_path[:10])
                 if cache_key not in level_users:
-                    level_users[cache_key] = services._level_users(order, level)
+                    level_users[cache_key] = services.escalation_recipients(order, level)
                 add(
                     level_users[cache_key],
                     notices.ORDER_ESCALATED,
@@ -1209,7 +1197,7 @@ def _notify(orders, steps, *, now, today, rng) -> int:
             sent += notify.send(
                 people.get(_unit_key(order), []),
                 notices.ORDER_DUE,
-                params=services._params(order),
+                params=services.notice_params(order),
                 url=order.get_absolute_url(),
                 key=f"order_due:{order.pk}:{order.deadline}",
             )

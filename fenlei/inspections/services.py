@@ -327,7 +327,7 @@ def default_hauler(site):
     )
 
 
-def _street_of(area: Area) -> Area | None:
+def street_of(area: Area) -> Area | None:
     if area.level == AreaLevel.COMMUNITY:
         return area.parent
     if area.level == AreaLevel.STREET:
@@ -335,7 +335,7 @@ def _street_of(area: Area) -> Area | None:
     return None
 
 
-def _addressee(item: ChecklistItem, fields: dict, target, hauler_id: int | None) -> dict:
+def addressee(item: ChecklistItem, fields: dict, target, hauler_id: int | None) -> dict:
     """Whom an order for `item` at the target is addressed to: {responsible, responsible_area, hauler_id, authority_id}."""
     site = fields["site"]
     area = fields["area"]
@@ -366,7 +366,7 @@ def _addressee(item: ChecklistItem, fields: dict, target, hauler_id: int | None)
     if wanted == Responsible.COMMUNITY and area.level != AreaLevel.COMMUNITY:
         wanted = Responsible.STREET
     if wanted == Responsible.STREET:
-        out["responsible_area"] = _street_of(area)
+        out["responsible_area"] = street_of(area)
         if out["responsible_area"] is None:
             raise ValidationError(
                 {"answers": _("Item {code}: the target lies in no street.").format(code=item.code)}
@@ -514,7 +514,7 @@ def submit(
         item = items[code]
         if results.get(item.pk) == Result.FAIL:
             try:
-                addressees[code] = _addressee(item, fields, target, hauler_choice.get(code))
+                addressees[code] = addressee(item, fields, target, hauler_choice.get(code))
             except ValidationError as exc:
                 errors.setdefault("answers", []).extend(exc.message_dict.get("answers", exc.messages))
     if errors:
@@ -581,14 +581,14 @@ def submit(
             for att in stored:
                 first_photo.setdefault(att.part, att)
             answers_by_item = {r.item_id: r for r in Answer.objects.filter(inspection=inspection)}
-            for code, addressee in addressees.items():
+            for code, unit in addressees.items():
                 item = items[code]
                 photo = first_photo.get(code)
                 _issue(
                     inspection,
                     item,
                     answers_by_item[item.pk],
-                    addressee,
+                    unit,
                     fields,
                     by=by,
                     now=now,
@@ -635,27 +635,28 @@ def _version_for(target_type: str, target, version_id) -> ChecklistVersion:
     return version
 
 
-def _order_number(inspection: Inspection, item: ChecklistItem) -> str:
+def order_number(inspection: Inspection, item: ChecklistItem) -> str:
+    """An order's number: ZG, the inspection's day, the inspection, the item's position."""
     return f"ZG{inspection.day:%Y%m%d}-{inspection.pk}-{item.position}"
 
 
 def _issue(
-    inspection, item, answer, addressee, fields, *, by, now, note, latitude, longitude
+    inspection, item, answer, unit, fields, *, by, now, note, latitude, longitude
 ) -> RectificationOrder:
-    repeat_of = _earlier_problem(fields, item, inspection.day)
+    repeat_of = earlier_problem(fields, item, inspection.day)
     summary = item.text if not note else f"{item.text}：{note}"
     order = RectificationOrder(
-        number=_order_number(inspection, item),
+        number=order_number(inspection, item),
         inspection=inspection,
         answer=answer,
         item=item,
         concern=item.concern,
         severity=item.severity,
         summary=summary[:300],
-        responsible=addressee["responsible"],
-        responsible_area=addressee["responsible_area"],
-        hauler_id=addressee["hauler_id"],
-        authority_id=addressee["authority_id"],
+        responsible=unit["responsible"],
+        responsible_area=unit["responsible_area"],
+        hauler_id=unit["hauler_id"],
+        authority_id=unit["authority_id"],
         state=OrderState.PENDING,
         deadline=deadline_for(item.severity, inspection.day),
         repeat_of=repeat_of,
@@ -671,14 +672,14 @@ def _issue(
     notify.send(
         responsible_users(order),
         notices.ORDER_NEW,
-        params=_params(order),
+        params=notice_params(order),
         url=order.get_absolute_url(),
         key=f"order_new:{order.pk}",
     )
     return order
 
 
-def _earlier_problem(fields: dict, item: ChecklistItem, day: datetime.date) -> RectificationOrder | None:
+def earlier_problem(fields: dict, item: ChecklistItem, day: datetime.date) -> RectificationOrder | None:
     """An order for the same problem (item code) at the same target within FENLEI_REPEAT_DAYS."""
     since = day - datetime.timedelta(days=settings.FENLEI_REPEAT_DAYS)
     kind = fields["target_type"]
@@ -696,7 +697,7 @@ def _earlier_problem(fields: dict, item: ChecklistItem, day: datetime.date) -> R
     )
 
 
-def _params(order: RectificationOrder, **extra) -> dict:
+def notice_params(order: RectificationOrder, **extra) -> dict:
     return {
         "number": order.number,
         "target": str(order.target),
@@ -889,12 +890,12 @@ def _users(q: Q):
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
-def _level_users(order: RectificationOrder, level: int):
+def escalation_recipients(order: RectificationOrder, level: int):
     """The street's administrators (level 1) or the district office (level 2) over the order."""
     path = order.area_path
     parts = [p for p in path.split(".") if p]
     if level == Escalation.STREET:
-        street = _street_of(order.area)
+        street = street_of(order.area)
         if street is None:
             return []
         return _users(Q(role=Role.STREET_ADMIN, area_id=street.pk))
@@ -986,12 +987,7 @@ def transition(
             if step == Step.OVERDUE:
                 locked.went_overdue = True
             if step == Step.ESCALATE:
-                to_district = (
-                    locked.escalation >= Escalation.STREET
-                    or locked.responsible == Responsible.STREET
-                    or _street_of(locked.area) is None
-                )
-                level = Escalation.DISTRICT if to_district else Escalation.STREET
+                level = escalation_level(locked)
                 changes["escalation"] = [locked.escalation, int(level)]
                 data["level"] = int(level)
                 locked.escalation = level
@@ -1018,6 +1014,18 @@ def transition(
     return locked
 
 
+def escalation_level(order: RectificationOrder) -> int:
+    """Where an overdue order goes next: the street first; the district when the street has had it,
+    when it is the street's own order, or when the place lies in no street (a vehicle)."""
+    if (
+        order.escalation >= Escalation.STREET
+        or order.responsible == Responsible.STREET
+        or street_of(order.area) is None
+    ):
+        return Escalation.DISTRICT
+    return Escalation.STREET
+
+
 def _reroute(order, responsible, area, hauler_id, authority_id, changes) -> dict:
     if responsible not in Responsible.values:
         raise ValidationError({"responsible": _("Choose the unit the order goes to.")})
@@ -1033,7 +1041,7 @@ def _reroute(order, responsible, area, hauler_id, authority_id, changes) -> dict
         new["responsible_area"] = order.site.community
     elif responsible in (Responsible.COMMUNITY, Responsible.STREET):
         level = AreaLevel.COMMUNITY if responsible == Responsible.COMMUNITY else AreaLevel.STREET
-        area = area or (order.area if responsible == Responsible.COMMUNITY else _street_of(order.area))
+        area = area or (order.area if responsible == Responsible.COMMUNITY else street_of(order.area))
         if (
             area is None
             or area.level != level
@@ -1084,7 +1092,7 @@ def _announce(order: RectificationOrder, step: str, *, note: str, data: dict) ->
         notify.send(
             responsible_users(order),
             notices.ORDER_RETURNED,
-            params=_params(order, note=note[:120]),
+            params=notice_params(order, note=note[:120]),
             url=url,
             key=f"order_returned:{order.pk}:{order.events.count()}",
         )
@@ -1093,7 +1101,7 @@ def _announce(order: RectificationOrder, step: str, *, note: str, data: dict) ->
         notify.send(
             verifiers,
             notices.ORDER_ANSWERED,
-            params=_params(order),
+            params=notice_params(order),
             url=url,
             key=f"order_answered:{order.pk}:{order.events.count()}",
         )
@@ -1101,7 +1109,7 @@ def _announce(order: RectificationOrder, step: str, *, note: str, data: dict) ->
         notify.send(
             responsible_users(order),
             notices.ORDER_NEW,
-            params=_params(order),
+            params=notice_params(order),
             url=url,
             key=f"order_new:{order.pk}:{order.events.count()}",
         )
@@ -1110,16 +1118,16 @@ def _announce(order: RectificationOrder, step: str, *, note: str, data: dict) ->
         notify.send(
             users,
             notices.ORDER_OVERDUE,
-            params=_params(order),
+            params=notice_params(order),
             url=url,
             key=f"order_overdue:{order.pk}:{order.deadline}",
         )
     elif step == Step.ESCALATE:
         level = data.get("level", order.escalation)
         notify.send(
-            _level_users(order, level),
+            escalation_recipients(order, level),
             notices.ORDER_ESCALATED,
-            params=_params(order, level=str(Escalation(level).label)),
+            params=notice_params(order, level=str(Escalation(level).label)),
             url=url,
             key=f"order_escalated:{order.pk}:{level}",
         )
@@ -1188,7 +1196,7 @@ def run_deadlines(*, today: datetime.date | None = None, now: datetime.datetime 
                 notify.send(
                     responsible_users(order),
                     notices.ORDER_DUE,
-                    params=_params(order),
+                    params=notice_params(order),
                     url=order.get_absolute_url(),
                     key=f"order_due:{order.pk}:{order.deadline}",
                 )
