@@ -200,6 +200,15 @@ CASES: list[Case] = [
         setup=answered,
     ),
     _api(
+        "order-step",
+        VERIFIER,
+        "return",
+        lambda w: [w.order.pk, "return"],
+        method="post",
+        data=lambda w: {"note": "桶边仍有散落垃圾"},
+        setup=answered,
+    ),
+    _api(
         "order-photo",
         VIEW_A1_ESTATE,
         "after",

@@ -15,6 +15,18 @@ from tests.matrix import Case, row
 SEES_ORDER = row(404, alice=200, leo=200, sam=200, cora=200, ian=200, mia=200)
 
 
+def _answer(w) -> dict:
+    from django.utils import timezone
+
+    from fenlei.core.testing import files
+
+    return {
+        "note": "已清理",
+        "photo_0": files.upload("after.jpg", files.image_bytes(gps=False), "image/jpeg"),
+        "taken_at_0": timezone.now().isoformat(),
+    }
+
+
 def _order(w):
     return [w.order.pk]
 
@@ -92,6 +104,36 @@ CASES = [
         method="post",
         data=lambda w: {"note": "已复核"},
         setup=_answered,
+    ),
+    # answer with an after photo (and the time the page took it): the responsible unit's step
+    Case(
+        "inspections:order-step",
+        row(404, alice=403, leo=403, sam=403, cora=302, ian=403, mia=302),
+        "answer",
+        args=lambda w: [w.order.pk, "answer"],
+        method="post",
+        data=_answer,
+        setup=inspections_world,
+    ),
+    # return an answered order with a reason: the verifiers' step
+    Case(
+        "inspections:order-step",
+        row(404, alice=302, leo=403, sam=302, cora=403, ian=302, mia=403),
+        "return",
+        args=lambda w: [w.order.pk, "return"],
+        method="post",
+        data=lambda w: {"note": "桶边仍有散落垃圾"},
+        setup=_answered,
+    ),
+    # re-route to the community with a reason: the verifiers' step
+    Case(
+        "inspections:order-step",
+        row(404, alice=302, leo=403, sam=302, cora=403, ian=302, mia=403),
+        "reroute",
+        args=lambda w: [w.order.pk, "reroute"],
+        method="post",
+        data=lambda w: {"responsible": "community", "area": w.community_a1.pk, "note": "开放区域由社区负责"},
+        setup=inspections_world,
     ),
     # a GET of a step is 405 before anything is read: nothing of the order shows
     Case(
