@@ -669,13 +669,7 @@ def _issue(
     order.save()
     _event(order, Step.ISSUE, "", OrderState.PENDING, by=by, at=now, note="")
     audit.log(order, AuditAction.CREATE, by=by)
-    notify.send(
-        responsible_users(order),
-        notices.ORDER_NEW,
-        params=notice_params(order),
-        url=order.get_absolute_url(),
-        key=f"order_new:{order.pk}",
-    )
+    tell(order, responsible_users(order), notices.ORDER_NEW, f"order_new:{order.pk}")
     return order
 
 
@@ -694,6 +688,13 @@ def earlier_problem(fields: dict, item: ChecklistItem, day: datetime.date) -> Re
         )
         .order_by("-issued_at")
         .first()
+    )
+
+
+def tell(order: RectificationOrder, users, kind: str, key: str, **extra) -> int:
+    """Notify `users` of `order` (a message of `kind`, once per `key`), linking to the order's page."""
+    return notify.send(
+        users, kind, params=notice_params(order, **extra), url=order.get_absolute_url(), key=key
     )
 
 
@@ -1087,49 +1088,32 @@ def _reroute(order, responsible, area, hauler_id, authority_id, changes) -> dict
 
 
 def _announce(order: RectificationOrder, step: str, *, note: str, data: dict) -> None:
-    url = order.get_absolute_url()
     if step == Step.RETURN:
-        notify.send(
+        tell(
+            order,
             responsible_users(order),
             notices.ORDER_RETURNED,
-            params=notice_params(order, note=note[:120]),
-            url=url,
-            key=f"order_returned:{order.pk}:{order.events.count()}",
+            f"order_returned:{order.pk}:{order.events.count()}",
+            note=note[:120],
         )
     elif step == Step.ANSWER:
         verifiers = [order.issued_by] if order.issued_by_id else []
-        notify.send(
-            verifiers,
-            notices.ORDER_ANSWERED,
-            params=notice_params(order),
-            url=url,
-            key=f"order_answered:{order.pk}:{order.events.count()}",
-        )
+        tell(order, verifiers, notices.ORDER_ANSWERED, f"order_answered:{order.pk}:{order.events.count()}")
     elif step == Step.REROUTE:
-        notify.send(
-            responsible_users(order),
-            notices.ORDER_NEW,
-            params=notice_params(order),
-            url=url,
-            key=f"order_new:{order.pk}:{order.events.count()}",
+        tell(
+            order, responsible_users(order), notices.ORDER_NEW, f"order_new:{order.pk}:{order.events.count()}"
         )
     elif step == Step.OVERDUE:
         users = responsible_users(order) + ([order.issued_by] if order.issued_by_id else [])
-        notify.send(
-            users,
-            notices.ORDER_OVERDUE,
-            params=notice_params(order),
-            url=url,
-            key=f"order_overdue:{order.pk}:{order.deadline}",
-        )
+        tell(order, users, notices.ORDER_OVERDUE, f"order_overdue:{order.pk}:{order.deadline}")
     elif step == Step.ESCALATE:
         level = data.get("level", order.escalation)
-        notify.send(
+        tell(
+            order,
             escalation_recipients(order, level),
             notices.ORDER_ESCALATED,
-            params=notice_params(order, level=str(Escalation(level).label)),
-            url=url,
-            key=f"order_escalated:{order.pk}:{level}",
+            f"order_escalated:{order.pk}:{level}",
+            level=str(Escalation(level).label),
         )
 
 
@@ -1193,12 +1177,11 @@ def run_deadlines(*, today: datetime.date | None = None, now: datetime.datetime 
     ).select_related("site", "dropoff", "vehicle"):
         with transaction.atomic():
             run.reminded += bool(
-                notify.send(
+                tell(
+                    order,
                     responsible_users(order),
                     notices.ORDER_DUE,
-                    params=notice_params(order),
-                    url=order.get_absolute_url(),
-                    key=f"order_due:{order.pk}:{order.deadline}",
+                    f"order_due:{order.pk}:{order.deadline}",
                 )
             )
     return run
