@@ -50,7 +50,9 @@ def _nav(user):
     from fenlei.inspections.models import Inspection, RectificationOrder
 
     if can_anywhere(user, Action.VIEW, Inspection) or can_anywhere(user, Action.VIEW, RectificationOrder):
-        items.append(("inspections", pgettext_lazy("main menu", "Inspections"), reverse("inspections:order-list")))
+        items.append(
+            ("inspections", pgettext_lazy("main menu", "Inspections"), reverse("inspections:order-list"))
+        )
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):
