@@ -948,8 +948,8 @@ def transition(
     try:
         with transaction.atomic():
             locked = (
-                RectificationOrder.objects.select_for_update()
-                .select_related("area", "responsible_area")
+                RectificationOrder.objects.select_for_update(of=("self",))
+                .select_related("area", "responsible_area", "site")
                 .get(pk=pk)
             )
             if capacity == Capacity.SYSTEM:
