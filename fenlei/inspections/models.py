@@ -211,6 +211,20 @@ class Targeted(ScopedModel):
         }.get(self.target_type)
 
     @property
+    def street_and_community(self) -> tuple:
+        """(street, community) of the target's place, as far as it has them (a vehicle's: neither)."""
+        from fenlei.org.choices import AreaLevel
+
+        area = self.area
+        if area is None:
+            return None, None
+        if area.level == AreaLevel.COMMUNITY:
+            return area.parent, area
+        if area.level == AreaLevel.STREET:
+            return area, None
+        return None, None
+
+    @property
     def target_key(self) -> str:
         ids = {
             TargetType.SITE: self.site_id,
@@ -380,6 +394,12 @@ class RectificationOrder(Targeted):
     @property
     def phase(self) -> str:
         return PHASE[self.state]
+
+    def days_late(self, today) -> int:
+        """Days past the deadline on `today` (0 when not late, or closed)."""
+        if self.phase == PHASE[OrderState.CLOSED]:
+            return 0
+        return max(0, (today - self.deadline).days)
 
     @property
     def is_repeat(self) -> bool:

@@ -101,26 +101,38 @@ def inspectable_areas(user):
     return scoping.placeable_areas(user, Action.ADD, Inspection, Area.objects.all())
 
 
+#: The codes of `get_target`'s refusals, for faces that answer them with different statuses.
+TARGET_MISSING, TARGET_CLOSED, TARGET_OUTSIDE = "missing", "closed", "outside"
+
+
 def get_target(user, target_type: str, target_id, *, for_inspection: bool = True):
-    """The target `user` names, if it may inspect it; a ValidationError naming why not otherwise."""
+    """The target `user` names, if it may see it and inspect it; otherwise a ValidationError on
+    "target" naming why, with the code TARGET_MISSING (none it may see: its name is never told),
+    TARGET_CLOSED or TARGET_OUTSIDE (seen, but not in a place where it may inspect)."""
     model = target_model(target_type)
+    related = ["community", "kind", "authority"] if target_type == TargetType.SITE else ["area"]
     try:
-        target = model._default_manager.select_related(
-            *(["community", "kind", "authority"] if target_type == TargetType.SITE else ["area"])
-        ).get(pk=target_id)
+        target = scoping.for_user(user, Action.VIEW, model).select_related(*related).get(pk=target_id)
     except (model.DoesNotExist, ValueError, TypeError):
-        raise ValidationError(
-            {"target": _("No {kind} has the id {id}.").format(kind=model._meta.verbose_name, id=target_id)}
-        ) from None
+        message = _("No {kind} you may see has the id {id}.").format(
+            kind=model._meta.verbose_name, id=str(target_id)[:20]
+        )
+        raise ValidationError({"target": ValidationError(message, code=TARGET_MISSING)}) from None
     if getattr(target, "closed_on", None) is not None:
-        raise ValidationError({"target": _("“{target}” is closed.").format(target=target)})
+        message = _("“{target}” is closed.").format(target=target)
+        raise ValidationError({"target": ValidationError(message, code=TARGET_CLOSED)})
     if for_inspection:
         area = target_area(target_type, target)
         if not inspectable_areas(user).filter(pk=area.pk).exists():
-            raise ValidationError(
-                {"target": _("“{target}” lies outside the places you may inspect.").format(target=target)}
-            )
+            message = _("“{target}” lies outside the places you may inspect.").format(target=target)
+            raise ValidationError({"target": ValidationError(message, code=TARGET_OUTSIDE)})
     return target
+
+
+def target_refusal(exc: ValidationError) -> str | None:
+    """The code of a `get_target` refusal carried by `exc` (None: not one)."""
+    errors = getattr(exc, "error_dict", {}).get("target", [])
+    return errors[0].code if errors else None
 
 
 # --- checklists ---------------------------------------------------------------------------------

@@ -25,14 +25,12 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user
 from fenlei.core.views import ScopedDetailView, ScopedListView
 from fenlei.core.views_attachments import FileView
-from fenlei.facilities.models import DropOffPoint, Vehicle, normalise_plate
-from fenlei.inspections import services
+from fenlei.inspections import services, targets
 from fenlei.inspections.choices import Concern, Responsible, Result, TargetType
 from fenlei.inspections.filtersets_inspect import InspectionFilterSet
-from fenlei.inspections.geo import box, distance_m
+from fenlei.inspections.geo import distance_m
 from fenlei.inspections.models import Inspection, PlanEntry, RectificationOrder
-from fenlei.org.filtersets import contains_q
-from fenlei.org.models import Hauler, Site
+from fenlei.org.models import Hauler
 
 NAV = {"nav_active": "inspections"}
 #: How many targets the nearby list and each kind of search result show.
@@ -56,26 +54,19 @@ def form_url(target_type: str, target_id: int) -> str:
 
 
 def nearby_targets(user, lat: float, lng: float, *, limit: int = NEARBY_LIMIT) -> list[dict]:
-    """The open sites and drop-off points `user` may inspect, nearest first (those with coordinates)."""
-    areas = services.inspectable_areas(user)
-    found: list[dict] = []
-    for radius in NEARBY_RADII:
-        lat_min, lat_max, lng_min, lng_max = box(lat, lng, radius)
-        near = {
-            "latitude__range": (lat_min, lat_max),
-            "longitude__range": (lng_min, lng_max),
-            "closed_on__isnull": True,
-        }
-        sites = Site.objects.filter(community__in=areas, **near).select_related("kind")
-        points = DropOffPoint.objects.filter(area__in=areas, **near).select_related("site")
-        found = [_target_row(TargetType.SITE, s, str(s.kind), lat, lng) for s in sites[: limit * 4]] + [
-            _target_row(TargetType.DROPOFF, p, TargetType.DROPOFF.label, lat, lng)
-            for p in points[: limit * 4]
-        ]
-        if len(found) >= limit:
-            break
-    found.sort(key=lambda t: (t["distance_m"], t["name"]))
-    return found[:limit]
+    """The targets `user` may inspect near the phone, nearest first, as the page lists them."""
+    return [
+        _target_row(kind, t, _kind_label(kind, t), lat, lng)
+        for kind, t, _d in targets.nearby(user, lat, lng, radii=NEARBY_RADII, limit=limit)
+    ]
+
+
+def _kind_label(kind: str, target) -> str:
+    if kind == TargetType.SITE:
+        return str(target.kind)
+    if kind == TargetType.VEHICLE:
+        return target.hauler.name
+    return str(TargetType.DROPOFF.label)
 
 
 def _target_row(target_type: str, target, kind: str, lat=None, lng=None) -> dict:
@@ -96,33 +87,11 @@ def _target_row(target_type: str, target, kind: str, lat=None, lng=None) -> dict
 
 def search_targets(user, q: str) -> list[dict]:
     """Targets `user` may inspect whose code or name (a site's, a point's) or plate contains `q`."""
-    q = q.strip()[:50]
-    if not q:
+    if not q.strip():
         return []
-    areas = services.inspectable_areas(user)
-    sites = (
-        Site.objects.filter(contains_q(["name", "code"], q), community__in=areas, closed_on__isnull=True)
-        .select_related("kind")
-        .order_by("name", "pk")[:SEARCH_LIMIT]
-    )
-    points = (
-        DropOffPoint.objects.filter(contains_q(["name"], q), area__in=areas, closed_on__isnull=True)
-        .select_related("site")
-        .order_by("name", "pk")[:SEARCH_LIMIT]
-    )
-    plate = normalise_plate(q)
-    vehicles = (
-        Vehicle.objects.filter(contains_q(["plate"], plate), area__in=areas, closed_on__isnull=True)
-        .select_related("hauler")
-        .order_by("plate", "pk")[:SEARCH_LIMIT]
-        if plate
-        else []
-    )
-    return (
-        [_target_row(TargetType.SITE, s, str(s.kind)) for s in sites]
-        + [_target_row(TargetType.DROPOFF, p, TargetType.DROPOFF.label) for p in points]
-        + [_target_row(TargetType.VEHICLE, v, v.hauler.name) for v in vehicles]
-    )
+    return [
+        _target_row(kind, t, _kind_label(kind, t)) for kind, t in targets.search(user, q, limit=SEARCH_LIMIT)
+    ]
 
 
 class StartView(LoginRequiredMixin, View):
@@ -190,19 +159,18 @@ class NearbyView(LoginRequiredMixin, View):
 def read_target(user, target_type: str, target_id):
     """The target `user` may inspect: 404 when it cannot see it, 403 when it may not inspect it there,
     a ValidationError when it is closed."""
-    try:
-        model = services.target_model(target_type)
-    except ValidationError:
-        raise Http404 from None
-    if not for_user(user, Action.VIEW, model).filter(pk=target_id).exists():
+    if target_type not in TargetType.values:
         raise Http404
-    _require_inspector(user)
     try:
         return services.get_target(user, target_type, target_id)
     except ValidationError as exc:
-        if not for_user(user, Action.VIEW, model).filter(pk=target_id, closed_on__isnull=True).exists():
-            raise
-        raise PermissionDenied(" ".join(exc.messages)) from None
+        code = services.target_refusal(exc)
+        if code == services.TARGET_MISSING:
+            raise Http404 from None
+        if code == services.TARGET_OUTSIDE:
+            _require_inspector(user)
+            raise PermissionDenied(" ".join(exc.messages)) from None
+        raise
 
 
 class FormView(LoginRequiredMixin, View):
@@ -393,49 +361,14 @@ class SubmitView(LoginRequiredMixin, View):
         kwargs, errors = parse_submission(request.POST, request.FILES)
         if errors:
             return JsonResponse({"errors": errors}, status=400)
-        kept = Inspection.objects.filter(
-            inspector=request.user, client_id__in=_uuid_or_none(kwargs["client_id"])
-        )
-        existing = kept.first()
-        if existing is not None:
-            return JsonResponse(result_json(existing, False), status=200)
-        try:
-            model = services.target_model(kwargs["target_type"])
-        except ValidationError as exc:
-            return JsonResponse({"errors": _errors(exc)}, status=400)
-        visible = for_user(request.user, Action.VIEW, model)
-        if not str(kwargs["target_id"]).isdigit() or not visible.filter(pk=kwargs["target_id"]).exists():
-            return JsonResponse(
-                {
-                    "errors": {
-                        "target": [
-                            _("No target you may see has the id {id}.").format(id=kwargs["target_id"][:20])
-                        ]
-                    }
-                },
-                status=404,
-            )
         try:
             inspection, created = services.submit(by=request.user, **kwargs)
         except ValidationError as exc:
-            found = _errors(exc)
-            status = (
-                403
-                if "target" in found
-                and visible.filter(pk=kwargs["target_id"], closed_on__isnull=True).exists()
-                else 400
+            status = {services.TARGET_MISSING: 404, services.TARGET_OUTSIDE: 403}.get(
+                services.target_refusal(exc), 400
             )
-            return JsonResponse({"errors": found}, status=status)
+            return JsonResponse({"errors": _errors(exc)}, status=status)
         return JsonResponse(result_json(inspection, created), status=201 if created else 200)
-
-
-def _uuid_or_none(raw) -> list:
-    import uuid
-
-    try:
-        return [uuid.UUID(str(raw))]
-    except (ValueError, TypeError, AttributeError):
-        return []
 
 
 # --- the list and one inspection ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from fenlei.core.scoping import can_anywhere, for_user, get_for_user
 from fenlei.core.views import ScopedListView, ScopedMixin, attach_errors
 from fenlei.core.views_attachments import RowFileMixin, file_response
 from fenlei.inspections import services
-from fenlei.inspections.choices import TRANSITIONS, Capacity, Escalation, Phase, Step
+from fenlei.inspections.choices import TRANSITIONS, Capacity, Escalation, Step
 from fenlei.inspections.forms_orders import FORMS, step_form
 from fenlei.inspections.models import RectificationOrder
 from fenlei.inspections.selectors_orders import (
@@ -30,7 +30,6 @@ from fenlei.inspections.selectors_orders import (
     after_photos,
     before_photos,
 )
-from fenlei.org.choices import AreaLevel
 
 NAV = {"nav_active": "inspections"}
 
@@ -47,25 +46,6 @@ def _orders():
         "authority",
         "item",
     )
-
-
-def _late_days(order, today) -> int:
-    """Days past the deadline (0 when not late or closed)."""
-    if order.phase == Phase.CLOSED:
-        return 0
-    return max(0, (today - order.deadline).days)
-
-
-def _place(order) -> tuple:
-    """(street, community) of the order's place, as far as it has them."""
-    area = order.area
-    if area is None:
-        return None, None
-    if area.level == AreaLevel.COMMUNITY:
-        return area.parent, area
-    if area.level == AreaLevel.STREET:
-        return area, None
-    return None, None
 
 
 class BoundListView(ScopedListView):
@@ -95,8 +75,8 @@ class BoundListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
         for o in ctx["object_list"]:
-            o.late_days = _late_days(o, today)
-            o.street, o.community = _place(o)
+            o.late_days = o.days_late(today)
+            o.street, o.community = o.street_and_community
         return ctx
 
 
@@ -155,7 +135,7 @@ def _detail_context(request, order, *, forms=None, status_step=None) -> dict:
         for a in after_photos(order)
     ]
     today = timezone.localdate()
-    street, community = _place(order)
+    street, community = order.street_and_community
     return {
         **NAV,
         "object": order,
@@ -175,7 +155,7 @@ def _detail_context(request, order, *, forms=None, status_step=None) -> dict:
             }
             for step in steps
         ],
-        "late_days": _late_days(order, today),
+        "late_days": order.days_late(today),
         "days_left": (order.deadline - today).days,
         "street": street,
         "community": community,

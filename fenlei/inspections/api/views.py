@@ -36,7 +36,7 @@ from fenlei.core.models import Attachment
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user
 from fenlei.core.views_attachments import file_response
-from fenlei.inspections import geo, services
+from fenlei.inspections import services, targets
 from fenlei.inspections.api.filtersets import InspectionFilterSet, OrderFilterSet
 from fenlei.inspections.api.serializers import (
     ChecklistBriefSerializer,
@@ -276,22 +276,6 @@ class ChecklistViewSet(InspectionsViewSet):
 TARGETS_MAX = 50
 
 
-def _inspectable(user, target_type: str):
-    """The open targets of a kind that `user` may see and inspect, with their areas."""
-    from fenlei.facilities.models import DropOffPoint, Vehicle
-    from fenlei.org.models import Site
-
-    areas = services.inspectable_areas(user)
-    if target_type == TargetType.SITE:
-        qs = for_user(user, Action.VIEW, Site).filter(community__in=areas, closed_on__isnull=True)
-        return qs.select_related("community")
-    model = DropOffPoint if target_type == TargetType.DROPOFF else Vehicle
-    qs = for_user(user, Action.VIEW, model).filter(area__in=areas)
-    if hasattr(model, "closed_on"):
-        qs = qs.filter(closed_on__isnull=True)
-    return qs.select_related("area")
-
-
 class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     """The targets the caller may inspect: by name, code or plate, or near a position."""
 
@@ -308,25 +292,10 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
         responses=InspectionTargetSerializer(many=True),
     )
     def list(self, request):
-        q = (request.query_params.get("q") or "").strip()
-        kinds = self._kinds(request)
-        out = []
-        for kind in kinds:
-            qs = _inspectable(request.user, kind)
-            if q:
-                if kind == TargetType.VEHICLE:
-                    from fenlei.facilities.models import normalise_plate
-
-                    qs = qs.filter(plate__icontains=normalise_plate(q))
-                elif kind == TargetType.SITE:
-                    from django.db.models import Q
-
-                    qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
-                else:
-                    qs = qs.filter(name__icontains=q)
-            out += [target_data(kind, t) for t in qs.order_by("pk")[: TARGETS_MAX - len(out)]]
-            if len(out) >= TARGETS_MAX:
-                break
+        found = targets.search(
+            request.user, request.query_params.get("q") or "", kinds=self._kinds(request), limit=TARGETS_MAX
+        )
+        out = [target_data(kind, t) for kind, t in found[:TARGETS_MAX]]
         return Response(InspectionTargetSerializer(out, many=True).data)
 
     @extend_schema(
@@ -342,18 +311,9 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def nearby(self, request):
         lat, lng, radius = self._position(request)
-        south, north, west, east = geo.box(lat, lng, radius)
-        found = []
-        for kind in (TargetType.SITE, TargetType.DROPOFF):
-            qs = _inspectable(request.user, kind).filter(
-                latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-            )
-            for t in qs[:1000]:
-                d = geo.distance_m(lat, lng, t.latitude, t.longitude)
-                if d is not None and d <= radius:
-                    found.append(target_data(kind, t, d))
-        found.sort(key=lambda t: (t["distance_m"], t["type"], t["id"]))
-        return Response(InspectionTargetSerializer(found[:TARGETS_MAX], many=True).data)
+        found = targets.nearby(request.user, lat, lng, radii=(radius,), limit=TARGETS_MAX)
+        out = [target_data(kind, t, d) for kind, t, d in found]
+        return Response(InspectionTargetSerializer(out, many=True).data)
 
     def _kinds(self, request):
         wanted = request.query_params.get("type")

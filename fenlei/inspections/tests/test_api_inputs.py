@@ -70,7 +70,9 @@ def test_a_target_outside_the_inspectors_scope_is_refused(world, now):
     other.save(update_fields=["latitude", "longitude"])
     response = submit(client_for(world.ian), submission(other))
     assert response.status_code == 400
-    assert "outside the places you may inspect" in response.json()["target"][0]
+    # outside the inspector's scope: refused without naming the place
+    assert f"No site you may see has the id {other.pk}" in response.json()["target"][0]
+    assert other.name not in response.json()["target"][0]
     assert nothing_kept()
 
 

@@ -68,10 +68,19 @@ def test_a_photo_stripped_of_its_time_is_refused(world, garden, now):
     assert "no time" in str(exc.value)
 
 
-def test_a_target_outside_the_inspectors_scope_is_refused(world, now):
+def test_a_target_outside_the_inspectors_scope_is_refused(world, garden, now):
+    other = world.sites["b1_estate"]
     with pytest.raises(ValidationError) as exc:
-        inspect(world.ian, world.sites["b1_estate"])
+        inspect(world.ian, other)
+    # a place the inspector cannot see is not named, only its id
+    assert services.target_refusal(exc.value) == services.TARGET_MISSING
+    assert f"No site you may see has the id {other.pk}" in str(exc.value) and other.name not in str(exc.value)
+    # a place it sees but may not inspect is named: mia manages 甲一花园 and inspects nowhere
+    with pytest.raises(ValidationError) as exc:
+        inspect(world.mia, garden)
+    assert services.target_refusal(exc.value) == services.TARGET_OUTSIDE
     assert "outside the places you may inspect" in str(exc.value)
+    assert not Inspection.objects.exists()
 
 
 def test_an_item_answered_by_the_hauler_names_the_hauler(world, garden, now):
