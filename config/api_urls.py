@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/", include("fenlei.units.api.urls")),
     path("collection/", include("fenlei.collection.api.urls")),
     path("inspections/", include("fenlei.inspections.api.urls")),
+    path("campaign/", include("fenlei.campaign.api.urls")),
     path("core/", include("fenlei.core.api_urls")),
     path("notifications/", include("fenlei.core.api_notifications")),
 ]

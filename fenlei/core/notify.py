@@ -37,16 +37,25 @@ log = logging.getLogger(__name__)
 
 #: kind -> its message (a lazy translation with {placeholders}).
 KINDS: dict[str, object] = {}
+#: kind -> {placeholder: choices}: placeholders sent as a choice's value and shown as its label, so a
+#: message reads in the reader's language whatever the sender's.
+LABELLED: dict[str, dict[str, type]] = {}
 
 
-def register(kind: str, message) -> None:
+def register(kind: str, message, *, labels: dict[str, type] | None = None) -> None:
     KINDS[kind] = message
+    if labels:
+        LABELLED[kind] = labels
 
 
 def render(kind: str, params: dict) -> str:
     message = KINDS.get(kind)
     if message is None:
         return kind
+    params = dict(params)
+    for name, choices in LABELLED.get(kind, {}).items():
+        if name in params:
+            params[name] = str(dict(choices.choices).get(params[name], params[name]))
     try:
         return str(message).format(**params)
     except (KeyError, IndexError, ValueError):

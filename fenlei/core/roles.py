@@ -75,6 +75,15 @@ _INSPECTIONS_OFFICE_ONLY = {
     "inspections.checklistversion": _READ,
     "inspections.inspectionquota": _READ,
 }
+#: The district office sets a campaign up (its phases, milestones and checklist) and takes its snapshots;
+#: streets and communities read them, keep their own items and submit evidence (who verifies evidence
+#: and who takes each demonstration-site step is the office level's: `fenlei.campaign.services`).
+_CAMPAIGN_OFFICE_ONLY = {
+    "campaign.campaign": _READ,
+    "campaign.snapshot": _READ,
+    "campaign.unit": _READ,
+    "campaign.coverageday": _READ,
+}
 #: A unit answers the rectification orders addressed to it (the steps it may take are the
 #: responsible unit's: `fenlei.inspections.services.capacities`).
 _ANSWERS_ORDERS = {"inspections.rectificationorder": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT})}
@@ -86,6 +95,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "*": _KEEP,
         **_COLLECTION_OFFICE_ONLY,
         **_INSPECTIONS_OFFICE_ONLY,
+        **_CAMPAIGN_OFFICE_ONLY,
         "org.authority": _READ,
         "org.hauler": _READ,
         "taxonomy": _READ,
@@ -95,6 +105,7 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "*": _KEEP,
         **_COLLECTION_OFFICE_ONLY,
         **_INSPECTIONS_OFFICE_ONLY,
+        **_CAMPAIGN_OFFICE_ONLY,
         "org.area": frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
         "org.authority": _READ,
         "org.hauler": _READ,

@@ -1,0 +1,59 @@
+"""The campaign's pages (being built)."""
+
+from django.http import HttpResponse
+from django.views import View
+
+
+class IndexView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class CampaignListView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class CampaignView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class ExportView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class RequirementListView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class UnitView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class ItemView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class EvidenceSubmitView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class EvidenceDecideView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class SnapshotListView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
+class SnapshotView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
