@@ -53,6 +53,10 @@ def _nav(user):
         items.append(
             ("inspections", pgettext_lazy("main menu", "Inspections"), reverse("inspections:order-list"))
         )
+    from fenlei.campaign.models import Campaign
+
+    if can_anywhere(user, Action.VIEW, Campaign):
+        items.append(("campaign", _("Campaign"), reverse("campaign:index")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):
