@@ -1120,3 +1120,42 @@ def run_daily(*, on: datetime.date | None = None, by=None) -> DailyRun:
                     run.snapshots += 1
         run.reminders = recheck_reminders(on)
     return run
+
+
+# --- changing the checklist ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_requirement(requirement: Requirement, *, by, kinds=None) -> Requirement:
+    """Add or change a line of a campaign's checklist (the office's): validated, audited; the units
+    get the new items and are judged again. `kinds`: the site kinds it looks at (None: unchanged)."""
+    new = requirement.pk is None
+    before = {} if new else Requirement.objects.get(pk=requirement.pk).audit_snapshot()
+    requirement.full_clean()
+    requirement.save()
+    if kinds is not None:
+        requirement.site_kinds.set(kinds)
+    if new:
+        audit.log(requirement, AuditAction.CREATE, by=by)
+    else:
+        changes = audit.diff(before, requirement.audit_snapshot())
+        if changes:
+            audit.log(requirement, AuditAction.UPDATE, by=by, changes=changes)
+    ensure_items(requirement.campaign)
+    Unit.objects.filter(campaign=requirement.campaign, level=requirement.level).update(dirty=True)
+    return requirement
+
+
+@transaction.atomic
+def remove_requirement(requirement: Requirement, *, by) -> None:
+    """Take a line off a campaign's checklist, with its items (snapshots keep what they froze)."""
+    if SnapshotItem.objects.filter(requirement=requirement).exists():
+        raise ValidationError(
+            _(
+                "“{name}” is part of a snapshot: it cannot be removed; set it not to count for coverage instead."
+            ).format(name=requirement.name)
+        )
+    audit.log(requirement, AuditAction.DELETE, by=by)
+    campaign, level = requirement.campaign, requirement.level
+    requirement.delete()
+    Unit.objects.filter(campaign=campaign, level=level).update(dirty=True)

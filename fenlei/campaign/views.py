@@ -1,4 +1,4 @@
-"""The campaign's pages (being built)."""
+"""The campaign page, a unit's checklist, items and evidence (being built)."""
 
 from django.http import HttpResponse
 from django.views import View
@@ -9,22 +9,7 @@ class IndexView(View):
         return HttpResponse(status=501)
 
 
-class CampaignListView(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse(status=501)
-
-
 class CampaignView(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse(status=501)
-
-
-class ExportView(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse(status=501)
-
-
-class RequirementListView(View):
     def get(self, request, *args, **kwargs):
         return HttpResponse(status=501)
 
@@ -39,21 +24,16 @@ class ItemView(View):
         return HttpResponse(status=501)
 
 
+class ItemEditView(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(status=501)
+
+
 class EvidenceSubmitView(View):
     def get(self, request, *args, **kwargs):
         return HttpResponse(status=501)
 
 
 class EvidenceDecideView(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse(status=501)
-
-
-class SnapshotListView(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse(status=501)
-
-
-class SnapshotView(View):
     def get(self, request, *args, **kwargs):
         return HttpResponse(status=501)
