@@ -159,11 +159,27 @@ def _root(units: list[UnitRef]) -> str:
     return prefix
 
 
-def _subtree(units: list[UnitRef], field: str = "area_path") -> Q:
+#: Up to this many units, a rule reads each unit's own rows (through the indexes on the area and the
+#: path); more, the subtree they share (a page refreshing a few dirty units of a city never scans it).
+FEW = 64
+
+
+def _subtree(units: list[UnitRef], field: str = "area_path", community_field: str | None = "area_id") -> Q:
+    """The rows of `units`: a community's by `community_field` (the community a row is placed in),
+    a street's by its path; many units by the subtree they share."""
     from fenlei.core.scoping import subtree_q
 
-    root = _root(units)
-    return subtree_q(field, root) if root else Q()
+    if len(units) > FEW:
+        root = _root(units)
+        return subtree_q(field, root) if root else Q()
+    q = Q(pk__in=[])
+    communities = [u.area_id for u in units if u.level == Level.COMMUNITY and community_field]
+    if communities:
+        q |= Q(**{f"{community_field}__in": communities})
+    for u in units:
+        if u.level != Level.COMMUNITY or not community_field:
+            q |= subtree_q(field, u.path)
+    return q
 
 
 def _owner(units: list[UnitRef]) -> Callable[[str], int | None]:
@@ -260,7 +276,9 @@ def _sites(units: list[UnitRef], on: datetime.date, kind_ids: list[int]):
     """The sites open on `on` in the units (of the kinds, if any), as (pk, name, area_path)."""
     from fenlei.org.models import Site
 
-    qs = Site.objects.filter(_subtree(units), Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    qs = Site.objects.filter(
+        _subtree(units, community_field="community_id"), Q(closed_on__isnull=True) | Q(closed_on__gt=on)
+    )
     if kind_ids:
         qs = qs.filter(kind_id__in=kind_ids)
     return list(qs.values_list("pk", "name", "area_path", "kind__code").order_by("area_path", "name", "pk"))
@@ -565,7 +583,7 @@ class InspectedRule(Rule):
         sites = _sites(units, on, self.site_kind_ids(requirement))
         seen = set(
             Inspection.objects.filter(
-                _subtree(units),
+                _subtree(units, community_field=None),
                 target_type=TargetType.SITE,
                 day__gte=since,
                 day__lte=on,

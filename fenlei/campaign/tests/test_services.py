@@ -301,3 +301,25 @@ def test_a_snapshot_freezes_the_day_and_compares_with_today(world, now):
         ("甲一社区", "group"),
         ("甲一社区", "publicity"),
     }
+
+
+def test_a_few_units_and_many_are_judged_alike(world, campaign, monkeypatch):
+    """A rule reads a few units' own rows, and many through their shared subtree: the same answers."""
+    from fenlei.campaign import rules
+    from fenlei.campaign.tests.conftest import containers, point, supervisor
+
+    alice = world.users["alice"]
+    group(world.community_a1, alice)
+    group(world.street_b, alice)
+    containers(world.community_a2, alice)
+    supervisor(point(world.community_b1, alice), alice)
+    point(world.community_b1, alice, name="2号投放点")
+    activity(world.village_b2, alice, on=D(2026, 7, 30))
+    refs = [rules.UnitRef(u.area_id, u.area_path, u.level) for u in Unit.objects.filter(campaign=campaign)]
+    few = services.evaluate(campaign, refs, D(2026, 8, 3))
+    monkeypatch.setattr(rules, "FEW", 0)
+    many = services.evaluate(campaign, refs, D(2026, 8, 3))
+    assert {k: (r.met, r.reason, r.params) for k, r in few.items()} == {
+        k: (r.met, r.reason, r.params) for k, r in many.items()
+    }
+    assert sum(r.met for r in few.values()) >= 4
