@@ -34,7 +34,9 @@ def campaign_world(w) -> None:
     w.item_b1_plan = item(w.community_b1, "plan")
     w.item_a_plan = item(w.street_a, "street-plan")
     w.evidence_a1 = services.submit_evidence(w.item_a1_plan, by=w.cora, note="甲一社区实施方案", files=[])
-    w.demo_a1 = services.apply_demo(campaign=w.campaign, site=w.sites["a1_estate"], by=w.cora, note="申报示范点")
+    w.demo_a1 = services.apply_demo(
+        campaign=w.campaign, site=w.sites["a1_estate"], by=w.cora, note="申报示范点"
+    )
     b1 = w.sites["b1_estate"]
     w.demo_b1 = DemoSite.objects.create(
         campaign=w.campaign,

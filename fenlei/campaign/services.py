@@ -894,7 +894,7 @@ def _demo_event(
         from_state=from_state,
         to_state=demo.state,
         by=by,
-        by_repr=(by.get_full_name() or by.username) if by else "",
+        by_repr=str(by) if by else "",
         at=at,
         face=current_face(),
         note=note[:500],
@@ -975,22 +975,34 @@ def apply_demo(
 
 @dataclass
 class Sheet:
-    """A scoring sheet: the answers of an inspection of the site against its checklist."""
+    """A scoring sheet: the answers of an inspection of the site against its checklist (the version
+    the sheet was filled against, so a checklist revised meanwhile does not change it)."""
 
     answers: list
     photos: list
     client_id: object = None
     note: str = ""
+    version_id: int | None = None
 
 
 def demo_step(
-    demo: DemoSite, step: str, *, by, note: str = "", sheet: Sheet | None = None, plaque: str = "", now=None
+    demo: DemoSite,
+    step: str,
+    *,
+    by,
+    note: str = "",
+    sheet: Sheet | None = None,
+    plaque: str = "",
+    files: list = (),
+    now=None,
 ) -> DemoSite:
     """Take one step of a demonstration site's way (the one service every face calls).
 
     The acceptance and the re-check carry a scoring sheet, kept as an inspection of the site
-    (`inspections.services.submit`): it passes with at least the campaign's pass mark and no veto.
-    A failed re-check revokes the title."""
+    (`inspections.services.submit`, whose failed items become rectification orders like any
+    inspection's): it passes with at least the campaign's pass mark and no veto. A failed re-check
+    revokes the title. A resubmission may bring more materials (`files`). The site is locked first and
+    the step, its inspection and its files are kept whole or not at all."""
     from fenlei.inspections import services as inspections
 
     now = now or timezone.now()
@@ -998,13 +1010,7 @@ def demo_step(
         raise ValidationError(
             {"step": _("“{step}” is not a step of a demonstration site.").format(step=step)}
         )
-    sources, to_state, capacity = DEMO_TRANSITIONS[step]
-    if demo.state not in sources:
-        raise ValidationError(
-            _("“{step}” cannot be taken while the site is “{state}”.").format(
-                step=DemoStep(step).label, state=demo.get_state_display()
-            )
-        )
+    _sources, to_state, capacity = DEMO_TRANSITIONS[step]
     if capacity not in demo_capacities(by, demo.area_path):
         raise PermissionDenied(_("This step is for {capacity}.").format(capacity=Capacity(capacity).label))
     note = (note or "").strip()
@@ -1012,56 +1018,81 @@ def demo_step(
         raise ValidationError({"note": _("Give the reason.")})
     if step == DemoStep.NAME and not plaque.strip():
         raise ValidationError({"plaque": _("Give the plaque number.")})
-    inspection = None
-    score = None
-    if step in DEMO_SCORED:
-        if sheet is None:
-            raise ValidationError(_("Fill in the scoring sheet."))
-        inspection, _new = inspections.submit(
-            by=by,
-            target_type="site",
-            target_id=demo.site_id,
-            client_id=sheet.client_id or uuid.uuid4(),
-            answers=sheet.answers,
-            photos=sheet.photos,
-            note=sheet.note,
-            now=now,
-        )
-        score = inspection.score
-        passed = score >= demo.campaign.demo_pass_mark and not inspection.vetoed
-        if step == DemoStep.ACCEPT:
-            to_state = DemoState.ACCEPTED if passed else DemoState.FAILED
-        else:
-            to_state = DemoState.NAMED if passed else DemoState.REVOKED
-    with transaction.atomic():
-        locked = DemoSite.objects.select_for_update(of=("self",)).get(pk=demo.pk)
-        if locked.state != demo.state:
-            raise ValidationError(_("The site's state changed meanwhile; look again."))
-        before = locked.audit_snapshot()
-        from_state = locked.state
-        locked.state = to_state
-        day = timezone.localdate(now)
-        if score is not None:
-            locked.score = score
-            locked.inspection = inspection
-        if step == DemoStep.NAME:
-            locked.named_on = day
-            locked.plaque = plaque.strip()[:40]
-            locked.recheck_due = _add_months(day, locked.campaign.recheck_months)
-        elif step == DemoStep.RECHECK and to_state == DemoState.NAMED:
-            locked.recheck_due = _add_months(day, locked.campaign.recheck_months)
-        if to_state == DemoState.REVOKED:
-            locked.revoked_on = day
-            locked.recheck_due = None
-        if step == DemoStep.RESUBMIT and note:
-            locked.note = note
-        locked.save()
-        audit.log(
-            locked, AuditAction.UPDATE, by=by, changes=audit.diff(before, locked.audit_snapshot()), note=note
-        )
-        _demo_event(locked, step, from_state, by=by, at=now, note=note, score=score, inspection=inspection)
-        mark_dirty(locked.area_path)
-        _tell_demo(locked, step, now)
+    if step in DEMO_SCORED and sheet is None:
+        raise ValidationError(_("Fill in the scoring sheet."))
+    prepared = (
+        attachments.prepare(DemoSite, "evidence", list(files), label="files")
+        if files and step == DemoStep.RESUBMIT
+        else []
+    )
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                DemoSite.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=demo.pk)
+            )
+            if locked.state not in DEMO_TRANSITIONS[step][0]:
+                raise ValidationError(
+                    _("“{step}” cannot be taken while the site is “{state}”.").format(
+                        step=DemoStep(step).label, state=locked.get_state_display()
+                    )
+                )
+            inspection = None
+            score = None
+            if step in DEMO_SCORED:
+                inspection, _new = inspections.submit(
+                    by=by,
+                    target_type="site",
+                    target_id=locked.site_id,
+                    client_id=sheet.client_id or uuid.uuid4(),
+                    answers=sheet.answers,
+                    photos=sheet.photos,
+                    version_id=sheet.version_id,
+                    note=sheet.note,
+                    now=now,
+                )
+                score = inspection.score
+                passed = score >= locked.campaign.demo_pass_mark and not inspection.vetoed
+                if step == DemoStep.ACCEPT:
+                    to_state = DemoState.ACCEPTED if passed else DemoState.FAILED
+                else:
+                    to_state = DemoState.NAMED if passed else DemoState.REVOKED
+            before = locked.audit_snapshot()
+            from_state = locked.state
+            locked.state = to_state
+            day = timezone.localdate(now)
+            if score is not None:
+                locked.score = score
+                locked.inspection = inspection
+            if step == DemoStep.NAME:
+                locked.named_on = day
+                locked.plaque = plaque.strip()[:40]
+                locked.recheck_due = _add_months(day, locked.campaign.recheck_months)
+            elif step == DemoStep.RECHECK and to_state == DemoState.NAMED:
+                locked.recheck_due = _add_months(day, locked.campaign.recheck_months)
+            if to_state == DemoState.REVOKED:
+                locked.revoked_on = day
+                locked.recheck_due = None
+            if step == DemoStep.RESUBMIT and note:
+                locked.note = note
+            locked.save()
+            audit.log(
+                locked,
+                AuditAction.UPDATE,
+                by=by,
+                changes=audit.diff(before, locked.audit_snapshot()),
+                note=note,
+            )
+            if prepared:
+                attachments.store(row=locked, slot="evidence", prepared=prepared, by=by, written=written)
+            _demo_event(
+                locked, step, from_state, by=by, at=now, note=note, score=score, inspection=inspection
+            )
+            mark_dirty(locked.area_path)
+            _tell_demo(locked, step, now)
+    except BaseException:
+        attachments.discard(written)
+        raise
     return locked
 
 
