@@ -170,7 +170,7 @@ class NameForm(StepForm):
         label=_("Plaque number"),
         max_length=40,
         error_messages={"required": _("Give the plaque number.")},
-        help_text=_("The number on the plaque awarded (授牌), e.g. DH-2026-001."),
+        help_text=_("The number on the plaque awarded, e.g. DH-2026-001."),  # 授牌
     )
     field_order = ["plaque", "note"]
 

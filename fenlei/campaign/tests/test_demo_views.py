@@ -125,6 +125,8 @@ def test_from_application_to_plaque_and_a_failed_recheck(world, campaign, client
     assert r.status_code == 200
     assert f'value="{estate.pk}"' in text(r)
     assert f'value="{world.sites["a1_school"].pk}"' not in text(r)
+    r = cora.get(apply_url(campaign) + f"?site={estate.pk}")
+    assert f'value="{estate.pk}" selected' in text(r)
 
     # cora applies with a real file
     scan = files.upload("申报材料.pdf", files.pdf_bytes(), "application/pdf")
