@@ -206,12 +206,16 @@ def parse_taken_at(value: str):
 
 def camera_time(upload) -> datetime.datetime | None:
     """The time the photo's own EXIF gives (read without keeping the image), if any."""
+    import warnings
+
     from PIL import Image
 
     try:
         upload.seek(0)
-        with Image.open(upload) as img:
-            taken_at, _lat, _lng = uploads.camera_metadata(img)
+        with warnings.catch_warnings():  # only the header and the EXIF are read, never the pixels
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as img:
+                taken_at, _lat, _lng = uploads.camera_metadata(img)
     except Exception:  # not an image, or unreadable: the attachments' checks say so later
         taken_at = None
     finally:
@@ -239,7 +243,6 @@ class SheetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         self.items = list(version.items.all())
-        self.photos: list = []
         for item in self.items:
             code = item.code
             if item.purity:
@@ -288,6 +291,14 @@ class SheetForm(forms.Form):
                 self.add_error(
                     None,
                     _("Item {code}: at most {n} photos.").format(code=code, n=MAX_PHOTOS_PER_ITEM),
+                )
+            raw = (self.data.get(f"taken_at_{code}") or "").strip()
+            if uploads_ and raw and parse_taken_at(raw) is None:
+                self.add_error(
+                    None,
+                    _("Item {code}: “{value}” is not a time the photo was taken (ISO 8601).").format(
+                        code=code, value=raw[:40]
+                    ),
                 )
         return cleaned
 

@@ -125,7 +125,8 @@ def area_crumbs(user, campaign: Campaign, area: Area) -> list[dict]:
 
 
 def recheck_flag(demo: DemoSite, today) -> str:
-    """ "due" for a named site whose re-check date has come, "soon" within RECHECK_SOON_DAYS."""
+    """Where a named site's re-check stands: due (its date has come), soon (within
+    RECHECK_SOON_DAYS) or neither ("")."""
     if demo.state != DemoState.NAMED or demo.recheck_due is None:
         return ""
     days = (demo.recheck_due - today).days
@@ -166,13 +167,12 @@ class DemoListView(LoginRequiredMixin, View):
         for demo in page.object_list:
             demo.flag = recheck_flag(demo, today)
         counts = dict(in_area.order_by().values_list("state").annotate(n=Count("pk")))
-        kind = request.GET.get("kind", "")
         states = [
             {
                 "state": state,
                 "label": label,
                 "count": counts.get(state, 0),
-                "url": list_url(campaign, area, state=state, kind=kind),
+                "url": list_url(campaign, area, state=state),
             }
             for state, label in DemoState.choices
         ]

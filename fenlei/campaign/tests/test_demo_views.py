@@ -304,6 +304,15 @@ def test_a_photo_whose_camera_time_is_old_is_refused_and_the_photos_must_be_chos
     assert demo.state == DemoState.REVIEWED
 
 
+def test_a_photo_time_the_page_garbled_is_named(world, campaign, client):
+    demo = reviewed(world, campaign)
+    data = sheet(demo.site, fail=["F2"], photos={"F2": [photo()]}, taken_at_F2="yesterday")
+    r = client("alice").post(step_url(demo, "accept"), data)
+    assert r.status_code == 400
+    assert "Item F2: “yesterday” is not a time the photo was taken (ISO 8601)." in text(r)
+    assert not Inspection.objects.exists()
+
+
 def test_a_purity_that_is_not_a_number_is_refused(world, campaign, client):
     demo = reviewed(world, campaign)
     r = client("alice").post(step_url(demo, "accept"), sheet(demo.site, purity_Q1="abc"))
