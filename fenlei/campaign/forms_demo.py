@@ -4,7 +4,6 @@ scoring sheet. Each turns a request into the arguments of a service (`services.a
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 import django_filters
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from fenlei.campaign import services
 from fenlei.campaign.choices import DEMO_REASON_REQUIRED, DemoKind, DemoState, DemoStep, demo_kind_of
 from fenlei.campaign.models import DemoSite
-from fenlei.core import uploads
 from fenlei.inspections import services as inspections
 from fenlei.inspections.choices import Concern, Responsible, Result
 
@@ -204,25 +202,6 @@ def parse_taken_at(value: str):
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def camera_time(upload) -> datetime.datetime | None:
-    """The time the photo's own EXIF gives (read without keeping the image), if any."""
-    import warnings
-
-    from PIL import Image
-
-    try:
-        upload.seek(0)
-        with warnings.catch_warnings():  # only the header and the EXIF are read, never the pixels
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(upload) as img:
-                taken_at, _lat, _lng = uploads.camera_metadata(img)
-    except Exception:  # not an image, or unreadable: the attachments' checks say so later
-        taken_at = None
-    finally:
-        upload.seek(0)
-    return taken_at
-
-
 class SheetForm(forms.Form):
     """The scoring sheet: the site's inspection checklist, answered item by item.
 
@@ -303,17 +282,14 @@ class SheetForm(forms.Form):
         return cleaned
 
     def _photos(self) -> list:
-        now = timezone.now()
         out = []
         for item in self.items:
             code = item.code
             uploaded = self.files.getlist(f"photo_{code}") if self.files else []
             sent = parse_taken_at(self.data.get(f"taken_at_{code}", ""))
             for upload in uploaded:
-                taken_at = sent
-                if taken_at is None and camera_time(upload) is None:
-                    taken_at = now  # no time from the page nor the camera: the time it arrived
-                out.append(inspections.PhotoIn(file=upload, code=code, taken_at=taken_at))
+                # no time from the page: the core reads the camera's own (EXIF), or refuses the photo
+                out.append(inspections.PhotoIn(file=upload, code=code, taken_at=sent))
         return out
 
     def sheet(self) -> services.Sheet:
@@ -340,7 +316,11 @@ class SheetForm(forms.Form):
                     )
                 )
         return services.Sheet(
-            answers=answers, photos=self._photos(), client_id=data["client_id"], note=data.get("note") or ""
+            answers=answers,
+            photos=self._photos(),
+            client_id=data["client_id"],
+            note=data.get("note") or "",
+            version_id=self.version.pk,
         )
 
     def groups(self) -> list[tuple[str, list[dict]]]:

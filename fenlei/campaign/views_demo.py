@@ -43,7 +43,6 @@ from fenlei.core.models import Attachment, AuditEntry
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user, get_for_user, subtree_q
 from fenlei.core.views import attach_errors
-from fenlei.core.views_attachments import file_response
 from fenlei.inspections import services as inspections
 from fenlei.inspections.choices import Responsible, Result, TargetType
 from fenlei.org.choices import KIND_LEVEL, AreaLevel
@@ -297,8 +296,9 @@ class DemoApplyView(LoginRequiredMixin, View):
 
 
 def _file_url(demo: DemoSite, attachment: Attachment, *, thumbnail: bool = False) -> str:
-    query = {"file": attachment.pk, **({"thumbnail": 1} if thumbnail else {})}
-    return demo.get_absolute_url() + "?" + urlencode(query)
+    return reverse(
+        "campaign:demo-thumbnail" if thumbnail else "campaign:demo-file", args=[demo.pk, attachment.pk]
+    )
 
 
 def files_sections(demo: DemoSite) -> list[dict]:
@@ -347,21 +347,12 @@ def site_crumbs(user, demo: DemoSite, last: str | None = None) -> list[dict]:
 
 class DemoDetailView(LoginRequiredMixin, View):
     """One site's way: its facts, the steps taken, its application files, what the user may do next
-    and the audit history. `?file=<id>` (and `&thumbnail=1`) serves one of its files."""
+    and the audit history."""
 
     http_method_names = ["get"]
 
     def get(self, request, pk):
         demo = get_for_user(request.user, Action.VIEW, _demos(), pk=pk)
-        raw = request.GET.get("file")
-        if raw is not None:
-            if not raw.isdigit():
-                raise Http404
-            try:
-                attachment = attachments.of_row(demo).get(pk=int(raw))
-            except Attachment.DoesNotExist:
-                raise Http404 from None
-            return file_response(attachment, thumbnail=request.GET.get("thumbnail") == "1")
         return render(request, "campaign/demo_detail.html", self.context(request, demo))
 
     def context(self, request, demo: DemoSite) -> dict:

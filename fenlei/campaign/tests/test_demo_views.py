@@ -80,6 +80,7 @@ def sheet(site, *, fail=(), na=(), photos=None, note="", client_id=None, **extra
         data[f"note_{code}"] = "桶满溢" if code in fail else ""
     for code, uploads in (photos or {}).items():
         data[f"photo_{code}"] = uploads
+        data[f"taken_at_{code}"] = timezone.now().isoformat()  # as the page's script sends it
     data.update(extra)
     return data
 
@@ -141,8 +142,9 @@ def test_from_application_to_plaque_and_a_failed_recheck(world, campaign, client
     # its page shows the file (served through the page, in scope) and no step for cora
     r = cora.get(demo.get_absolute_url())
     assert r.status_code == 200
-    assert f"?file={kept.pk}" in text(r) and 'id="steps"' not in text(r)
-    r = cora.get(demo.get_absolute_url() + f"?file={kept.pk}")
+    file_url = reverse("campaign:demo-file", args=[demo.pk, kept.pk])
+    assert file_url in text(r) and 'id="steps"' not in text(r)
+    r = cora.get(file_url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert b"".join(r.streaming_content).startswith(b"%PDF-")
 
@@ -296,10 +298,21 @@ def test_a_photo_whose_camera_time_is_old_is_refused_and_the_photos_must_be_chos
 ):
     demo = reviewed(world, campaign)
     old = photo(taken_at=timezone.localtime(now - datetime.timedelta(days=2)).replace(tzinfo=None))
-    r = client("alice").post(step_url(demo, "accept"), sheet(demo.site, fail=["F2"], photos={"F2": [old]}))
+    data = sheet(demo.site, fail=["F2"], photos={"F2": [old]}, taken_at_F2="")  # the camera's time only
+    r = client("alice").post(step_url(demo, "accept"), data)
     assert r.status_code == 400
     assert "not during this inspection" in text(r)
     assert 'id="photos-lost"' in text(r)
+    demo.refresh_from_db()
+    assert demo.state == DemoState.REVIEWED
+
+
+def test_a_photo_with_no_time_at_all_is_refused(world, campaign, client, now):
+    demo = reviewed(world, campaign)
+    data = sheet(demo.site, fail=["F2"], photos={"F2": [photo()]}, taken_at_F2="")
+    r = client("alice").post(step_url(demo, "accept"), data)
+    assert r.status_code == 400
+    assert not Inspection.objects.exists()
     demo.refresh_from_db()
     assert demo.state == DemoState.REVIEWED
 
