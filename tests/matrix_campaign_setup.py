@@ -20,8 +20,7 @@ From the rules (`fenlei.core.roles`, `fenlei.core.scoping`):
 
 from __future__ import annotations
 
-import datetime
-
+from fenlei.campaign.tests.bodies import edit_body, requirement_body, today
 from tests.campaign_world import campaign_world
 from tests.matrix import Case, row
 
@@ -32,83 +31,6 @@ OFFICE = row(404, alice=200, leo=403, sam=403, cora=403, ian=403, olly=403)
 OFFICE_SAVES = row(404, alice=302, leo=403, sam=403, cora=403, ian=403, olly=403)
 #: 甲街道, asked for by ?area=.
 STREET_A = row(404, alice=200, leo=200, sam=200, ian=200)
-
-
-def _today() -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
-def edit_body(campaign, **overrides) -> dict:
-    """The settings form of `campaign` as its page fills it in, with `overrides` on top."""
-    data = {
-        "name": campaign.name,
-        "starts_on": campaign.starts_on.isoformat(),
-        "ends_on": campaign.ends_on.isoformat(),
-        "coverage_deadline": campaign.coverage_deadline.isoformat(),
-        "demo_pass_mark": str(campaign.demo_pass_mark),
-        "recheck_months": str(campaign.recheck_months),
-        "forecast_window_days": str(campaign.forecast_window_days),
-    }
-    phases = list(campaign.phases.all())
-    data.update(
-        {
-            "phases-TOTAL_FORMS": str(len(phases)),
-            "phases-INITIAL_FORMS": str(len(phases)),
-            "phases-MIN_NUM_FORMS": "0",
-            "phases-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for i, p in enumerate(phases):
-        data.update(
-            {
-                f"phases-{i}-id": str(p.pk),
-                f"phases-{i}-starts_on": p.starts_on.isoformat(),
-                f"phases-{i}-ends_on": p.ends_on.isoformat(),
-            }
-        )
-    milestones = list(campaign.milestones.all())
-    data.update(
-        {
-            "milestones-TOTAL_FORMS": str(len(milestones) + 1),
-            "milestones-INITIAL_FORMS": str(len(milestones)),
-            "milestones-MIN_NUM_FORMS": "0",
-            "milestones-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for i, m in enumerate(milestones):
-        data.update(
-            {
-                f"milestones-{i}-id": str(m.pk),
-                f"milestones-{i}-name": m.name,
-                f"milestones-{i}-due_on": m.due_on.isoformat(),
-            }
-        )
-        if m.is_assessment:
-            data[f"milestones-{i}-is_assessment"] = "on"
-    data.update(overrides)
-    return data
-
-
-def requirement_body(**overrides) -> dict:
-    """A new community line: publicity within 14 days, at least 2 activities."""
-    data = {
-        "code": "publicity-14",
-        "name": "近14天两次宣传",
-        "description": "",
-        "level": "3",
-        "method": "rule",
-        "rule": "publicity",
-        "days": "14",
-        "count": "2",
-        "due_on": _today().isoformat(),
-        "responsible": "社区宣传委员",
-        "in_coverage": "on",
-        "position": "20",
-    }
-    data.update(overrides)
-    return data
 
 
 def _requirement(w, code: str = "publicity") -> list:
@@ -128,7 +50,7 @@ def _spare_requirement(w) -> None:
             name="备用要求",
             level=3,
             method="evidence",
-            due_on=_today(),
+            due_on=today(),
             responsible="社区书记",
             in_coverage=False,
         ),
@@ -152,7 +74,7 @@ CASES = [
         row(403, alice=302),
         "next year",
         method="post",
-        data=lambda w: {"district": w.district.pk, "year": str(_today().year + 1), "name": ""},
+        data=lambda w: {"district": w.district.pk, "year": str(today().year + 1), "name": ""},
         setup=campaign_world,
     ),
     Case("campaign:edit", OFFICE, args=_campaign, setup=campaign_world),
@@ -216,7 +138,7 @@ CASES = [
         "today",
         _campaign,
         method="post",
-        data=lambda w: {"name": "矩阵快照", "on": _today().isoformat()},
+        data=lambda w: {"name": "矩阵快照", "on": today().isoformat()},
         setup=campaign_world,
     ),
     Case("campaign:snapshot", SEEN, args=lambda w: [w.snapshot.pk], setup=campaign_world),

@@ -5,7 +5,7 @@ snapshot to take. The writes go through `fenlei.campaign.services` and `fenlei.c
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +213,15 @@ def params_in_words(requirement: Requirement) -> str:
     return "; ".join(parts)
 
 
+class ParamsField(forms.JSONField):
+    """A JSON object of parameters, shown empty when there is none (not as "null" or "{}")."""
+
+    def prepare_value(self, value):
+        if value in (None, {}, ""):
+            return ""
+        return super().prepare_value(value)
+
+
 class RequirementForm(forms.ModelForm):
     """A line of the checklist. A rule's parameters come from the simple fields that rule uses
     (days, count, percent, drop-off point kinds) and, for any other, from the JSON field."""
@@ -246,7 +255,7 @@ class RequirementForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Supervisors: the kinds of drop-off point that need one (none: fixed-time points)."),
     )
-    params = forms.JSONField(
+    params = ParamsField(
         label=_("other parameters (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -298,10 +307,16 @@ class RequirementForm(forms.ModelForm):
             self.initial["params"] = params or None
 
     def _update_errors(self, errors):
-        """The model's checks repeat some of the form's: one message a field, the form's own first."""
+        """The model's checks repeat some of the form's: one message a field, the form's own first, and
+        the model's constraints only once the fields are right."""
         if hasattr(errors, "error_dict"):
+            invalid = bool(self._errors)
             errors = ValidationError(
-                {field: e for field, e in errors.error_dict.items() if field not in self._errors}
+                {
+                    field: e
+                    for field, e in errors.error_dict.items()
+                    if field not in self._errors and not (invalid and field == NON_FIELD_ERRORS)
+                }
             )
         super()._update_errors(errors)
 
