@@ -226,44 +226,44 @@ class RequirementForm(forms.ModelForm):
     """A line of the checklist. A rule's parameters come from the simple fields that rule uses
     (days, count, percent, drop-off point kinds) and, for any other, from the JSON field."""
 
-    rule = forms.ChoiceField(label=_("rule"), required=False)
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
     days = forms.IntegerField(
-        label=_("days"),
+        label=_("Over the last (days)"),
         required=False,
         min_value=1,
         max_value=366,
         help_text=_("Publicity and collection: the last this many days count."),
     )
     count = forms.IntegerField(
-        label=_("activities"),
+        label=_("Activities"),
         required=False,
         min_value=1,
         max_value=1000,
         help_text=_("Publicity: at least this many activities."),
     )
     percent = forms.IntegerField(
-        label=_("percent of households"),
+        label=_("Percent of households"),
         required=False,
         min_value=0,
         max_value=100,
         help_text=_("Participation: at least this share of the registered households."),
     )
     kinds = forms.MultipleChoiceField(
-        label=_("drop-off point kinds"),
+        label=_("Drop-off point kinds"),
         required=False,
         choices=DropOffKind.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Supervisors: the kinds of drop-off point that need one (none: fixed-time points)."),
     )
     params = ParamsField(
-        label=_("other parameters (JSON)"),
+        label=_("Other parameters (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"invalid": _('Not valid JSON: write an object, e.g. {"days": 30}.')},
         help_text=_("Only for parameters without a field above, as a JSON object; leave empty otherwise."),
     )
     site_kinds = forms.ModelMultipleChoiceField(
-        label=_("site kinds"),
+        label=_("Site kinds"),
         queryset=SiteKind.objects.filter(active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -22,11 +22,13 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from fenlei.campaign import export, rules, selectors, services
 from fenlei.campaign.choices import Level, Method
 from fenlei.campaign.forms_setup import (
+    SIMPLE_PARAMS,
     CampaignAddForm,
     CampaignForm,
     MilestoneFormSet,
@@ -395,7 +397,9 @@ class RequirementListView(CampaignPage):
                 "export_url": reverse("campaign:export", args=[campaign.pk])
                 if can_anywhere(user, Action.EXPORT, Unit)
                 else None,
-                "breadcrumbs": trail((campaign.name, campaign.get_absolute_url()), (_("Checklist"), None)),
+                "breadcrumbs": trail(
+                    (campaign.name, campaign.get_absolute_url()), (pgettext("campaign", "Checklist"), None)
+                ),
             },
         )
 
@@ -421,10 +425,14 @@ class _RequirementFormView(CampaignPage):
                     }
                     for code, rule in rules.REGISTRY.items()
                 ],
+                "field_map": {
+                    "params": SIMPLE_PARAMS,
+                    "site_rules": [code for code, rule in rules.REGISTRY.items() if rule.uses_site_kinds],
+                },
                 "cancel_url": reverse("campaign:requirements", args=[c.pk]),
                 "breadcrumbs": trail(
                     (c.name, c.get_absolute_url()),
-                    (_("Checklist"), reverse("campaign:requirements", args=[c.pk])),
+                    (pgettext("campaign", "Checklist"), reverse("campaign:requirements", args=[c.pk])),
                     (title, None),
                 ),
             },
