@@ -300,6 +300,9 @@ class RequirementForm(forms.ModelForm):
         self.instance.campaign = campaign
         self.fields["rule"].choices = [("", "—"), *rules.choices()]
         if self.instance.pk is not None:
+            # the line's items belong to the units of its level: another level is another line
+            self.fields["level"].disabled = True
+            self.fields["level"].help_text = _("A line keeps its level; add a line for the other level.")
             params = dict(self.instance.params or {})
             for name in SIMPLE_PARAMS.get(self.instance.rule, ()):
                 if name in params:

@@ -355,10 +355,12 @@ def test_editing_a_line_shows_and_changes_its_parameters(world, campaign, en):
     url = reverse("campaign:requirement-edit", args=[req.pk])
     form = alice.get(url).context["form"]
     assert (form["days"].value(), form["count"].value(), form["params"].value()) == (30, 1, "")
-    response = alice.post(url, requirement_body(code="publicity", name=req.name, days="45", count="1"))
+    # a street level asked for is ignored: the line keeps its level (its items are the communities')
+    body = requirement_body(code="publicity", name=req.name, days="45", count="1", level="2")
+    response = alice.post(url, body)
     assert response.status_code == 302
     req.refresh_from_db()
-    assert req.params == {"days": 45, "count": 1}
+    assert req.params == {"days": 45, "count": 1} and req.level == Level.COMMUNITY
     entry = AuditEntry.objects.get(content_type__model="requirement", object_id=str(req.pk), action="update")
     assert entry.changes["params"] == [{"days": 30, "count": 1}, {"days": 45, "count": 1}]
     assert Unit.objects.filter(campaign=campaign, level=Level.COMMUNITY, dirty=True).count() == 4
