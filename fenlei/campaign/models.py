@@ -132,6 +132,16 @@ class Phase(Model):
     def __str__(self) -> str:
         return self.get_code_display()
 
+    @property
+    def audit_area_path(self) -> str:
+        return self.campaign.area_path
+
+    def clean(self) -> None:
+        super().clean()
+        _within_campaign(self, {"starts_on": self.starts_on, "ends_on": self.ends_on})
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
+
 
 class Milestone(Model):
     """A dated goal within a campaign (e.g. 6/30: every street and community has its leading group)."""
@@ -152,6 +162,30 @@ class Milestone(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.campaign.area_path
+
+    def clean(self) -> None:
+        super().clean()
+        _within_campaign(self, {"due_on": self.due_on})
+
+
+def _within_campaign(row, dates: dict) -> None:
+    """Refuse the dates of a campaign's part (a phase, a milestone) that fall outside the campaign."""
+    if not row.campaign_id:
+        return
+    c = row.campaign
+    errors = {
+        name: _("The date must fall within the campaign ({start} – {end}).").format(
+            start=c.starts_on, end=c.ends_on
+        )
+        for name, value in dates.items()
+        if value and not (c.starts_on <= value <= c.ends_on)
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class Requirement(Model):
@@ -197,6 +231,10 @@ class Requirement(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.campaign.area_path
 
     def clean(self) -> None:
         super().clean()

@@ -496,6 +496,8 @@ def refresh_stale(campaign: Campaign, path: str | None = None, *, limit: int | N
     from django.conf import settings
 
     limit = settings.FENLEI_CAMPAIGN_REFRESH_LIMIT if limit is None else limit
+    if timezone.localdate(now) > campaign.ends_on:
+        return 0  # a finished campaign keeps the standing of its last day
     pks = list(stale(campaign, path, now=now).values_list("pk", flat=True)[:limit])
     if not pks:
         return 0
@@ -1161,7 +1163,12 @@ def save_requirement(requirement: Requirement, *, by, kinds=None) -> Requirement
     """Add or change a line of a campaign's checklist (the office's): validated, audited; the units
     get the new items and are judged again. `kinds`: the site kinds it looks at (None: unchanged)."""
     new = requirement.pk is None
-    before = {} if new else Requirement.objects.get(pk=requirement.pk).audit_snapshot()
+    old = None if new else Requirement.objects.get(pk=requirement.pk)
+    if old is not None and old.level != requirement.level:
+        raise ValidationError(
+            {"level": _("A line keeps its level: add a new line for the other level and remove this one.")}
+        )
+    before = {} if old is None else old.audit_snapshot()
     requirement.full_clean()
     requirement.save()
     if kinds is not None:
@@ -1190,3 +1197,16 @@ def remove_requirement(requirement: Requirement, *, by) -> None:
     campaign, level = requirement.campaign, requirement.level
     requirement.delete()
     Unit.objects.filter(campaign=campaign, level=level).update(dirty=True)
+
+
+@transaction.atomic
+def remove_milestone(milestone: Milestone, *, by) -> None:
+    """Take a milestone off a campaign (its snapshots, if any, stay)."""
+    audit.log(milestone, AuditAction.DELETE, by=by)
+    milestone.delete()
+
+
+def campaign_changed(campaign: Campaign) -> int:
+    """After the office changes a campaign's dates: every unit is judged again (the rules read the
+    campaign's start)."""
+    return Unit.objects.filter(campaign=campaign, dirty=False).update(dirty=True)

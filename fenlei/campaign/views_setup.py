@@ -40,9 +40,7 @@ from fenlei.campaign.forms_setup import (
 )
 from fenlei.campaign.models import Campaign, CoverageDay, Item, Requirement, Snapshot, SnapshotUnit, Unit
 from fenlei.campaign.services import STEP
-from fenlei.core import audit
 from fenlei.core import services as core_services
-from fenlei.core.models import AuditAction
 from fenlei.core.roles import Action
 from fenlei.core.scoping import (
     can,
@@ -333,8 +331,7 @@ class CampaignEditView(CampaignPage):
                         step(f, lambda f=f: core_services.update(f.instance, by=user))
                 milestones.save(commit=False)
                 for m in milestones.deleted_objects:
-                    audit.log(m, AuditAction.DELETE, by=user)
-                    m.delete()
+                    services.remove_milestone(m, by=user)
                 for m, _fields in milestones.changed_objects:
                     f = next(x for x in milestones.forms if x.instance is m)
                     step(f, lambda m=m: core_services.update(m, by=user))
@@ -344,6 +341,7 @@ class CampaignEditView(CampaignPage):
                     step(f, lambda m=m: core_services.create(m, by=user))
                 if failed:
                     raise _Rollback
+                services.campaign_changed(self.campaign)
         except _Rollback:
             return False
         return True
