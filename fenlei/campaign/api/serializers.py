@@ -61,15 +61,20 @@ class FileSerializer(serializers.Serializer):
     url = serializers.URLField(help_text=_("Where the file is read (with the same authentication)."))
 
 
-def file_data(request, route: str, row_pk: int, att) -> dict:
-    return {
-        "id": att.pk,
-        "name": att.name,
-        "mime_type": att.mime_type,
-        "size": att.size,
-        "uploaded_at": att.uploaded_at,
-        "url": request.build_absolute_uri(reverse(f"campaign-api:{route}", args=[row_pk, att.pk])),
-    }
+def files_data(request, route: str, row_pk: int, atts) -> list:
+    """The files `atts` of the row `row_pk` as FileSerializer writes them, read at `route`."""
+    rows = [
+        {
+            "id": att.pk,
+            "name": att.name,
+            "mime_type": att.mime_type,
+            "size": att.size,
+            "uploaded_at": att.uploaded_at,
+            "url": request.build_absolute_uri(reverse(f"campaign-api:{route}", args=[row_pk, att.pk])),
+        }
+        for att in atts
+    ]
+    return FileSerializer(rows, many=True).data
 
 
 class LinkSerializer(serializers.Serializer):
@@ -585,8 +590,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FileSerializer(many=True))
     def get_files(self, obj) -> list:
-        request = self.context["request"]
-        return [file_data(request, "evidence-file", obj.pk, a) for a in self.context["files"].get(obj.pk, [])]
+        return files_data(
+            self.context["request"], "evidence-file", obj.pk, self.context["files"].get(obj.pk, [])
+        )
 
 
 class EvidenceInSerializer(serializers.Serializer):
@@ -735,10 +741,9 @@ class DemoSiteSerializer(serializers.ModelSerializer):
     @extend_schema_field(FileSerializer(many=True))
     def get_files(self, obj) -> list:
         """The application materials."""
-        request = self.context["request"]
-        return [
-            file_data(request, "demo-site-file", obj.pk, a) for a in self.context["files"].get(obj.pk, [])
-        ]
+        return files_data(
+            self.context["request"], "demo-site-file", obj.pk, self.context["files"].get(obj.pk, [])
+        )
 
 
 _STEPS = ", ".join(s for s in DemoStep.values if s != DemoStep.APPLY)

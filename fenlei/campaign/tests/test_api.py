@@ -277,6 +277,7 @@ def test_evidence_submit_return_submit_verify(world, campaign):
     first = response.json()
     assert first["state"] == EvidenceState.SUBMITTED and first["submitted_by"] == "cora"
     assert [f["name"] for f in first["files"]] == ["方案.pdf"]
+    assert first["files"][0]["uploaded_at"] == first["submitted_at"] == "2026-08-03T09:00:00+08:00"
     read = sam.get(first["files"][0]["url"])
     assert read.status_code == 200 and read["Content-Type"] == "application/pdf"
     assert b"".join(read.streaming_content).startswith(b"%PDF")
