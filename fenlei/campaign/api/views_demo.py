@@ -103,14 +103,24 @@ class DemoSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Campaign
         campaign = for_user(request.user, Action.VIEW, Campaign).filter(pk=data["campaign"]).first()
         if campaign is None:
             raise exceptions.ValidationError(
-                {"campaign": [_("No campaign you may see has the id {id}.").format(id=data["campaign"])]}
+                {
+                    "campaign": [
+                        _("No {kind} you may see has the id {id}.").format(
+                            kind=_("campaign"), id=data["campaign"]
+                        )
+                    ]
+                }
             )
         site = (
             for_user(request.user, Action.VIEW, Site).select_related("kind").filter(pk=data["site"]).first()
         )
         if site is None:
             raise exceptions.ValidationError(
-                {"site": [_("No site you may see has the id {id}.").format(id=data["site"])]}
+                {
+                    "site": [
+                        _("No {kind} you may see has the id {id}.").format(kind=_("site"), id=data["site"])
+                    ]
+                }
             )
         demo = services.apply_demo(
             campaign=campaign,
