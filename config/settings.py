@@ -267,6 +267,12 @@ SPECTACULAR_SETTINGS = {
         "ChecklistSeverityEnum": "fenlei.inspections.choices.Severity",
         "ChecklistScoringEnum": "fenlei.inspections.choices.Scoring",
         "ChecklistResultEnum": "fenlei.inspections.choices.Result",
+        "CampaignItemStateEnum": "fenlei.campaign.choices.ItemState",
+        "CampaignEvidenceStateEnum": "fenlei.campaign.choices.EvidenceState",
+        "DemoStateEnum": "fenlei.campaign.choices.DemoState",
+        "DemoKindEnum": "fenlei.campaign.choices.DemoKind",
+        "DemoStepEnum": "fenlei.campaign.choices.DemoStep",
+        "CampaignLevelEnum": "fenlei.campaign.choices.Level",
     },
 }
 

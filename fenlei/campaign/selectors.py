@@ -76,6 +76,8 @@ class Overview:
     behind_count: int
     missing_demo: list[Item]
     missing_demo_count: int
+    #: The areas (children, or the area itself) whose forecast misses the deadline.
+    at_risk_paths: list[str] = field(default_factory=list)
     streets_missing_demo: int = 0
     communities_missing_demo: int = 0
     demo_counts: dict = field(default_factory=dict)
@@ -102,6 +104,16 @@ _TALLY = {
     "h": Sum("households"),
     "covered_h": Sum("households", filter=Q(covered=True)),
 }
+
+
+def at_risk(campaign: Campaign, area: Area, paths: list[str]):
+    """The communities at risk of missing the coverage deadline: not covered, and behind their target
+    dates (a coverage requirement past its date) or in an area whose forecast misses the deadline
+    (`paths`, from `overview`)."""
+    risk = Q(overdue__gt=0)
+    for path in paths:
+        risk |= subtree_q("area_path", path)
+    return units_in(campaign, area).filter(level=Level.COMMUNITY, covered=False).filter(risk)
 
 
 def countdown(campaign: Campaign, today: datetime.date) -> list[Countdown]:
@@ -177,12 +189,8 @@ def overview(campaign: Campaign, area: Area, *, today: datetime.date | None = No
             children.append(Child(child_area, cov, cfc, risk))
     elif not fc.done and not fc.on_track:
         at_risk_paths.append(area.path)
-    # units at risk: not covered, and behind their target dates or in an area at risk
     uncovered = communities.filter(covered=False)
-    risk_q = Q(overdue__gt=0)
-    for path in at_risk_paths:
-        risk_q |= subtree_q("area_path", path)
-    at_risk_qs = uncovered.filter(risk_q).order_by("-overdue", "met", "area_path")
+    at_risk_qs = at_risk(campaign, area, at_risk_paths).order_by("-overdue", "met", "area_path")
     behind_qs = uncovered.order_by("-overdue", "met", "area_path")
     # missing demonstration sites
     demo_items = Item.objects.filter(
@@ -210,6 +218,7 @@ def overview(campaign: Campaign, area: Area, *, today: datetime.date | None = No
             ]
         ),
         missing_demo_count=sum(demo_counts.values()),
+        at_risk_paths=at_risk_paths,
         streets_missing_demo=demo_counts.get(Level.STREET, 0),
         communities_missing_demo=demo_counts.get(Level.COMMUNITY, 0),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,6 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, get_for_user, subtree_q
 from fenlei.core.views_attachments import file_response
 from fenlei.inspections.api.views import ServiceErrorsMixin
-from fenlei.org.choices import AreaLevel
 from fenlei.org.models import Area
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -80,16 +79,8 @@ def campaign_area(request, campaign: Campaign) -> Area:
 
 
 def at_risk_units(campaign: Campaign, area: Area, overview: selectors.Overview):
-    """The communities `overview` counts as at risk (`at_risk_count`), all of them: uncovered, and
-    behind their target dates or in an area (a child, or the area itself) the forecast says will miss
-    the deadline."""
-    paths = [child.area.path for child in overview.children if child.at_risk]
-    if area.level >= AreaLevel.STREET and not overview.forecast.done and not overview.forecast.on_track:
-        paths.append(area.path)
-    risk = Q(overdue__gt=0)
-    for path in paths:
-        risk |= subtree_q("area_path", path)
-    return selectors.units_in(campaign, area).filter(level=Level.COMMUNITY, covered=False).filter(risk)
+    """The communities `overview` counts as at risk (`at_risk_count`), all of them."""
+    return selectors.at_risk(campaign, area, overview.at_risk_paths)
 
 
 def files_of(model, pks, slot: str) -> dict[int, list[Attachment]]:

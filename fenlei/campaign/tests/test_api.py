@@ -654,8 +654,8 @@ def test_openapi_schema_of_the_campaign_api_has_no_warnings():
     assert not GENERATOR_STATS, "drf-spectacular warned while describing /api/campaign/"
     schemas = schema["components"]["schemas"]
     # each choice set is named once
-    assert schemas["ItemStateEnum"]["enum"] == ItemState.values
-    assert set(schemas["DemoSiteStateEnum"]["enum"]) == set(DemoState.values)
+    assert schemas["CampaignItemStateEnum"]["enum"] == ItemState.values
+    assert set(schemas["DemoStateEnum"]["enum"]) == set(DemoState.values)
     units = schema["paths"]["/api/campaign/campaigns/{id}/units/"]["get"]
     assert {p["name"] for p in units["parameters"]} >= {"area", "level", "covered", "at_risk", "page"}
     assert "PaginatedUnitList" in str(units["responses"]["200"])
