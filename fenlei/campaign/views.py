@@ -58,20 +58,18 @@ def _unit_url(campaign: Campaign, area_id: int) -> str:
 
 
 def _crumbs(user, campaign: Campaign, area: Area, *, last_url: str | None = None) -> list[dict]:
-    """The campaigns, then the areas from the campaign's down to `area` that the user sees: a street or
-    a community opens its checklist, the areas above it their campaign page."""
-    paths = [p for p in area.ancestor_paths() if p.startswith(campaign.area.path)]
+    """The campaigns, the campaign, then the areas below the campaign's down to `area` that the user
+    sees: a street or a community opens its checklist, an area above it its campaign page."""
+    paths = [p for p in area.ancestor_paths() if p.startswith(campaign.area.path) and p != campaign.area.path]
     above = for_user(user, Action.VIEW, Area.objects.filter(path__in=paths)).order_by("depth")
     crumbs = [{"label": _("Campaigns"), "url": reverse("campaign:list")}]
+    if area.pk == campaign.area_id:
+        return [*crumbs, {"label": campaign.name, "url": last_url}]
+    crumbs.append({"label": campaign.name, "url": _detail_url(campaign)})
     for a in above:
         url = _unit_url(campaign, a.pk) if a.level >= AreaLevel.STREET else _detail_url(campaign, a)
-        label = campaign.name if a.pk == campaign.area_id else a.name
-        crumbs.append({"label": label, "url": url})
-    if area.pk == campaign.area_id:
-        crumbs.append({"label": campaign.name, "url": last_url})
-    else:
-        crumbs.append({"label": area.name, "url": last_url})
-    return crumbs
+        crumbs.append({"label": a.name, "url": url})
+    return [*crumbs, {"label": area.name, "url": last_url}]
 
 
 # --- the entry ------------------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_the_campaign_page_shows_coverage_the_burnup_the_forecast_and_the_units_
     svg = html[html.index("<svg") : html.index("</svg>")]
     for part in ('id="burnup-target"', 'id="burnup-deadline"', 'id="burnup-forecast"', 'id="burnup-line"'):
         assert part in svg
-    assert 'viewBox="0 0 480 250"' in svg and "Deadline 9/30" in svg
+    assert 'viewBox="0 0 420 240"' in svg and "Deadline 9/30" in svg
     assert "<script" not in html.split("<main", 1)[1]
     assert "2 of 4 communities covered on 2026-08-03" in html  # the text summary
     # street A is at risk and comes first; street B is on track
