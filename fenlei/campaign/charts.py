@@ -52,6 +52,8 @@ class Burnup:
     #: The forecast: a dashed segment from today's point (None: done, or no date at this pace).
     forecast: tuple[float, float, float, float] | None
     forecast_label: str
+    #: Said beside today's point when there is no forecast date ("not at this pace"); empty otherwise.
+    stalled_label: str
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
 
@@ -77,6 +79,15 @@ class Burnup:
     @property
     def forecast_anchor(self) -> str:
         return "end" if self.forecast is not None and self.forecast[2] > self.x1 - 60 else "middle"
+
+    @property
+    def stalled_label_y(self) -> float:
+        """Above today's point, clear of the deadline's label at the bottom."""
+        return max(self.y0 + 16, self.today_y - 30)
+
+    @property
+    def stalled_anchor(self) -> str:
+        return "end" if self.today_x > self.x0 + 110 else "start"
 
     @property
     def forecast_label_y(self) -> float | None:
@@ -155,7 +166,7 @@ def burnup_chart(
     # a label every month, or every second or third: at least 50 units apart (a phone's larger labels)
     per_month = (x1 - x0) * 30.4 / span
     step = max(1, math.ceil(50 / per_month))
-    x_ticks = [Tick(x(d), _md(d)) for d in months[::step]]
+    x_ticks = [Tick(x(d), _md(d)) for d in months[step - 1 :: step]]
     x_ticks.insert(0, Tick(x(start), _md(start)))
     # keep the first label off the second when the campaign starts just before a month
     if len(x_ticks) > 1 and x_ticks[1].at - x_ticks[0].at < 40:
@@ -178,6 +189,7 @@ def burnup_chart(
         deadline_label=_("Deadline {date}").format(date=_md(deadline)),
         forecast=segment,
         forecast_label=label,
+        stalled_label=_("not at this pace") if segment is None and not forecast.done else "",
         x_ticks=x_ticks,
         y_ticks=y_ticks,
     )

@@ -504,3 +504,75 @@ def test_a_campaign_of_another_district_is_not_found(world, now, client_for):
     c = services.create_campaign(area=other, year=2026, by=None)
     assert Campaign.objects.count() == 1
     assert client_for("alice").get(reverse("campaign:detail", args=[c.pk])).status_code == 404
+
+
+# --- the burn-up's layout -----------------------------------------------------------------------------------
+
+
+DEADLINE = D(2026, 9, 30)
+
+
+def _forecast(series, total, today):
+    return services.forecast(series, total, today=today, deadline=DEADLINE, window=28)
+
+
+def test_the_burnup_is_laid_out_from_the_start_to_past_the_deadline():
+    """1-1 … 9-30 plus 17 days of room (272 days ÷ 16): 289 days over 420 − 14 − 23 = 383 units."""
+    from fenlei.campaign import charts
+
+    today = D(2026, 8, 3)
+    series = [(D(2026, 7, 6), 1), (today, 2)]
+    fc = _forecast(series, 4, today)  # 1 in 28 days, 2 left → 9-28
+    chart = charts.burnup_chart(
+        series,
+        total=4,
+        start=D(2026, 1, 1),
+        ends=D(2026, 11, 30),
+        deadline=D(2026, 9, 30),
+        today=today,
+        forecast=fc,
+    )
+    assert (chart.x0, chart.x1, chart.y0, chart.y1) == (23.0, 406.0, 18.0, 208.0)
+
+    def x(day):
+        return round(23 + 383 * (day - D(2026, 1, 1)).days / 289, 1)
+
+    assert chart.deadline_x == x(D(2026, 9, 30))
+    assert chart.line == f"{x(D(2026, 7, 6))},160.5 {x(today)},113.0"  # 1 and 2 of 4 on 190 units
+    assert chart.forecast == (x(today), 113.0, x(D(2026, 9, 28)), 18.0) and chart.forecast_label == "9/28"
+    assert not chart.stalled_label
+    # 40 units a month: a label every second month
+    assert [t.label for t in chart.x_ticks] == ["1/1", "3/1", "5/1", "7/1", "9/1"]
+    assert [t.label for t in chart.y_ticks] == ["0", "2", "4"]
+
+
+def test_a_forecast_past_the_campaign_is_drawn_to_the_edge_and_no_pace_is_said():
+    from fenlei.campaign import charts
+
+    today = D(2026, 8, 3)
+    series = [(D(2026, 7, 6), 0), (today, 1)]
+    fc = _forecast(series, 40, today)  # 1 in 28 days, 39 left → 1,092 days: long after 11-30
+    chart = charts.burnup_chart(
+        series,
+        total=40,
+        start=D(2026, 1, 1),
+        ends=D(2026, 11, 30),
+        deadline=D(2026, 9, 30),
+        today=today,
+        forecast=fc,
+    )
+    # the axis ends at the campaign's end (+ 20 days of room); the line stops there, at 1 + 139/28
+    assert chart.forecast is not None and chart.forecast[2] == chart.x1
+    assert chart.forecast_label == "→ " + fc.date.isoformat()
+    reached = 1 + (D(2026, 12, 20) - today).days / 28
+    assert chart.forecast[3] == round(chart.y1 - (chart.y1 - chart.y0) * reached / 40, 1)
+    stalled = charts.burnup_chart(
+        [(D(2026, 7, 6), 1), (today, 1)],
+        total=40,
+        start=D(2026, 1, 1),
+        ends=D(2026, 11, 30),
+        deadline=D(2026, 9, 30),
+        today=today,
+        forecast=_forecast([(D(2026, 7, 6), 1), (today, 1)], 40, today),
+    )
+    assert stalled.forecast is None and stalled.stalled_label == "not at this pace"
