@@ -34,6 +34,7 @@ from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user, get_for_user, subtree_q
 from fenlei.core.views import ServiceFormView, attach_errors
 from fenlei.core.views_attachments import file_response
+from fenlei.inspections.selectors import default_area
 from fenlei.org.choices import AreaLevel
 from fenlei.org.models import Area
 
@@ -80,8 +81,6 @@ class IndexView(LoginRequiredMixin, View):
     checklist, the office on the campaign page; nothing yet: a page that says so."""
 
     def get(self, request):
-        from fenlei.inspections.selectors import default_area
-
         user = request.user
         area = default_area(user)
         campaign = services.current_campaign(area) if area is not None else None
