@@ -72,7 +72,10 @@ def _with_file(w) -> None:
 
     campaign_world(w)
     scan = files.upload("申报材料.pdf", files.pdf_bytes(), "application/pdf")
-    w.demo_file = attachments.attach(row=w.demo_a1, slot="evidence", files=[scan], by=w.cora)[0]
+    photo = files.upload("现场.jpg", files.image_bytes(gps=False), "image/jpeg")
+    w.demo_file, w.demo_photo = attachments.attach(
+        row=w.demo_a1, slot="evidence", files=[scan, photo], by=w.cora
+    )
 
 
 def _apply_body(w) -> dict:
@@ -146,11 +149,17 @@ CASES = [
     Case("campaign:demo-detail", DEMO_A1, "甲一花园", _a1, setup=campaign_world),
     Case("campaign:demo-detail", DEMO_B1, "乙一花园", _b1, setup=campaign_world),
     Case(
-        "campaign:demo-detail",
+        "campaign:demo-file",
         DEMO_A1,
-        "甲一花园's file",
-        _a1,
-        query=lambda w: {"file": w.demo_file.pk},
+        "甲一花园's scan",
+        lambda w: [w.demo_a1.pk, w.demo_file.pk],
+        setup=_with_file,
+    ),
+    Case(
+        "campaign:demo-thumbnail",
+        DEMO_A1,
+        "甲一花园's photo",
+        lambda w: [w.demo_a1.pk, w.demo_photo.pk],
         setup=_with_file,
     ),
     # the street's review of 甲一花园

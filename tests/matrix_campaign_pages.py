@@ -54,14 +54,17 @@ def _street_evidence(w) -> None:
 
     campaign_world(w)
     pdf = SimpleUploadedFile("街道方案.pdf", files.pdf_bytes(), content_type="application/pdf")
-    w.evidence_a = services.submit_evidence(w.item_a_plan, by=w.sam, note="甲街道实施方案", files=[pdf])
-    w.evidence_a_file = _file_of(w.evidence_a)
+    photo = SimpleUploadedFile("会议.jpg", files.image_bytes(gps=False), content_type="image/jpeg")
+    w.evidence_a = services.submit_evidence(
+        w.item_a_plan, by=w.sam, note="甲街道实施方案", files=[pdf, photo]
+    )
+    w.evidence_a_file, w.evidence_a_photo = _files_of(w.evidence_a)
 
 
-def _file_of(evidence) -> int:
+def _files_of(evidence) -> list[int]:
     from fenlei.core import attachments
 
-    return attachments.of_row(evidence, "evidence").get().pk
+    return [a.pk for a in attachments.of_row(evidence, "evidence").order_by("pk")]
 
 
 def _returned_a1(w) -> None:
@@ -102,11 +105,17 @@ CASES = [
     Case("campaign:item", AREA_B1, "乙一社区 plan", _pk("item_b1_plan"), setup=campaign_world),
     Case("campaign:item", STREET_A, "甲街道 plan", _pk("item_a_plan"), setup=campaign_world),
     Case(
-        "campaign:item",
+        "campaign:evidence-file",
         STREET_A,
         "甲街道 plan: a file of its evidence",
-        _pk("item_a_plan"),
-        query=lambda w: {"file": w.evidence_a_file},
+        lambda w: [w.evidence_a.pk, w.evidence_a_file],
+        setup=_street_evidence,
+    ),
+    Case(
+        "campaign:evidence-thumbnail",
+        STREET_A,
+        "甲街道 plan: a photo of its evidence",
+        lambda w: [w.evidence_a.pk, w.evidence_a_photo],
         setup=_street_evidence,
     ),
     Case("campaign:item-edit", KEEP_A1, "甲一社区 plan", _pk("item_a1_plan"), setup=campaign_world),

@@ -345,7 +345,7 @@ def _evidence_results(reqs: list[Requirement], units: list[rules.UnitRef], on: d
             "submitted_at",
             "decided_at",
             "decision_note",
-            "decided_by__first_name",
+            "decided_by__display_name",
             "decided_by__username",
             "pk",
         )
@@ -498,10 +498,12 @@ def refresh_stale(campaign: Campaign, path: str | None = None, *, limit: int | N
     limit = settings.FENLEI_CAMPAIGN_REFRESH_LIMIT if limit is None else limit
     if timezone.localdate(now) > campaign.ends_on:
         return 0  # a finished campaign keeps the standing of its last day
-    pks = list(stale(campaign, path, now=now).values_list("pk", flat=True)[:limit])
-    if not pks:
-        return 0
-    return refresh(campaign, Unit.objects.filter(pk__in=pks), now=now)
+    pks = list(stale(campaign, path, now=now).order_by("area_path").values_list("pk", flat=True)[:limit])
+    # in groups of a few units: the rules then read each unit's own rows, never the whole subtree the
+    # scattered units of a city share
+    for start in range(0, len(pks), rules.FEW):
+        refresh(campaign, Unit.objects.filter(pk__in=pks[start : start + rules.FEW]), now=now)
+    return len(pks)
 
 
 def mark_dirty(area_path: str) -> int:

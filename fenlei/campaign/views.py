@@ -25,7 +25,7 @@ from django.views import View
 
 from fenlei.campaign import charts, rules, selectors, services
 from fenlei.campaign.choices import EvidenceState, Level, Method
-from fenlei.campaign.forms import AreaQuery, DecideForm, EvidenceForm, FileQuery, ItemForm
+from fenlei.campaign.forms import AreaQuery, DecideForm, EvidenceForm, ItemForm
 from fenlei.campaign.models import Campaign, Evidence, Item, Snapshot, Unit
 from fenlei.core import attachments
 from fenlei.core import services as core_services
@@ -33,7 +33,6 @@ from fenlei.core.models import Attachment, AuditEntry
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user, get_for_user, subtree_q
 from fenlei.core.views import ServiceFormView, attach_errors
-from fenlei.core.views_attachments import file_response
 from fenlei.inspections.selectors import default_area
 from fenlei.org.choices import AreaLevel
 from fenlei.org.models import Area
@@ -356,7 +355,6 @@ def _item_queryset():
 def _evidence_files(evidence: list[Evidence], item: Item) -> dict[int, list]:
     """The files of each evidence (one query), with the links that read them through the item."""
     ct = ContentType.objects.get_for_model(Evidence, for_concrete_model=False)
-    base = reverse("campaign:item", args=[item.pk])
     files: dict[int, list] = {e.pk: [] for e in evidence}
     rows = (
         Attachment.objects.filter(content_type=ct, object_id__in=list(files), slot="evidence")
@@ -367,8 +365,10 @@ def _evidence_files(evidence: list[Evidence], item: Item) -> dict[int, list]:
         files[a.object_id].append(
             {
                 "file": a,
-                "url": base + "?" + urlencode({"file": a.pk}),
-                "thumb_url": base + "?" + urlencode({"file": a.pk, "thumbnail": 1}) if a.thumbnail else "",
+                "url": reverse("campaign:evidence-file", args=[a.object_id, a.pk]),
+                "thumb_url": reverse("campaign:evidence-thumbnail", args=[a.object_id, a.pk])
+                if a.thumbnail
+                else "",
                 "remove_url": "",
             }
         )
@@ -453,29 +453,13 @@ def item_page(request, item: Item, *, evidence_form=None, decide_form=None, stat
 
 
 class ItemView(LoginRequiredMixin, View):
-    """One item (its unit judged afresh first); `?file=<id>` reads one file of its evidence."""
+    """One item (its unit judged afresh first)."""
 
     def get(self, request, pk):
         item = get_for_user(request.user, Action.VIEW, _item_queryset(), pk=pk)
-        if "file" in request.GET:
-            return self.file(item, request.GET)
         services.refresh(item.unit.campaign, Unit.objects.filter(pk=item.unit_id))
         item = _item_queryset().get(pk=item.pk)
         return item_page(request, item)
-
-    def file(self, item: Item, query):
-        form = FileQuery(query)
-        if not form.is_valid():
-            raise Http404
-        ct = ContentType.objects.get_for_model(Evidence, for_concrete_model=False)
-        found = Attachment.objects.filter(
-            pk=form.cleaned_data["file"],
-            content_type=ct,
-            object_id__in=Evidence.objects.filter(item=item).values("pk"),
-        ).first()
-        if found is None:
-            raise Http404
-        return file_response(found, thumbnail=form.cleaned_data["thumbnail"])
 
 
 class EvidenceSubmitView(LoginRequiredMixin, View):

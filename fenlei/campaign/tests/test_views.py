@@ -368,17 +368,21 @@ def test_evidence_is_submitted_returned_and_verified_through_the_pages(world, ca
     # the files are on the page and read through the item
     html = page_text(en("sam").get(item_url))
     assert 'id="decide-form"' in html and "方案.pdf" in html
-    pdf_url = f"{item_url}?file={stored[0].pk}"
+    pdf_url = reverse("campaign:evidence-file", args=[ev.pk, stored[0].pk])
     assert pdf_url in html
     got = client_for("sam").get(pdf_url)
     assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"%PDF")
-    thumb = client_for("cora").get(f"{item_url}?file={stored[1].pk}&thumbnail=1")
+    thumb = client_for("cora").get(reverse("campaign:evidence-thumbnail", args=[ev.pk, stored[1].pk]))
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
     assert client_for("olly").get(pdf_url).status_code == 404
-    other = item_of(campaign, world.community_a2, "plan")
+    # a file is read only through the evidence it belongs to
+    assert (
+        client_for("alice").get(reverse("campaign:evidence-file", args=[ev.pk + 1, stored[0].pk])).status_code
+        == 404
+    )
     assert (
         client_for("alice")
-        .get(f"{reverse('campaign:item', args=[other.pk])}?file={stored[0].pk}")
+        .get(reverse("campaign:evidence-file", args=[ev.pk, stored[1].pk + 100]))
         .status_code
         == 404
     )
@@ -459,7 +463,6 @@ def test_the_item_page_explains_the_rule_and_refuses_outsiders(world, campaign, 
     assert 'id="item-edit"' not in html  # an inspector reads only
     for name in ("olly", "ada", "hal", "mia", "nina"):
         assert client_for(name).get(url).status_code == 404, name
-    assert client_for("cora").get(url + "?file=abc").status_code == 404
 
 
 # --- an item's responsible person and target date -----------------------------------------------------------
