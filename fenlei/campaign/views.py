@@ -16,7 +16,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,11 +26,12 @@ from fenlei.campaign import charts, rules, selectors, services
 from fenlei.campaign.choices import EvidenceState, Level, Method
 from fenlei.campaign.forms import AreaQuery, DecideForm, EvidenceForm, ItemForm
 from fenlei.campaign.models import Campaign, Evidence, Item, Snapshot, Unit
+from fenlei.campaign.places import areas_above, campaign_area
 from fenlei.core import attachments
 from fenlei.core import services as core_services
 from fenlei.core.models import Attachment, AuditEntry
 from fenlei.core.roles import Action
-from fenlei.core.scoping import can_anywhere, for_user, get_for_user, subtree_q
+from fenlei.core.scoping import can_anywhere, for_user, get_for_user
 from fenlei.core.views import ServiceFormView, attach_errors
 from fenlei.inspections.selectors import default_area
 from fenlei.org.choices import AreaLevel
@@ -60,8 +60,7 @@ def _unit_url(campaign: Campaign, area_id: int) -> str:
 def _crumbs(user, campaign: Campaign, area: Area, *, last_url: str | None = None) -> list[dict]:
     """The campaigns, the campaign, then the areas below the campaign's down to `area` that the user
     sees: a street or a community opens its checklist, an area above it its campaign page."""
-    paths = [p for p in area.ancestor_paths() if p.startswith(campaign.area.path) and p != campaign.area.path]
-    above = for_user(user, Action.VIEW, Area.objects.filter(path__in=paths)).order_by("depth")
+    above = [a for a in areas_above(user, campaign, area) if a.pk != campaign.area_id]
     crumbs = [{"label": _("Campaigns"), "url": reverse("campaign:list")}]
     if area.pk == campaign.area_id:
         return [*crumbs, {"label": campaign.name, "url": last_url}]
@@ -99,18 +98,6 @@ class IndexView(LoginRequiredMixin, View):
 
 
 # --- the campaign page ------------------------------------------------------------------------------------
-
-
-def _home_area(user, campaign: Campaign) -> Area:
-    """The widest area of the campaign the user sees (the campaign's own, for the office)."""
-    area = (
-        for_user(user, Action.VIEW, Area.objects.filter(subtree_q("path", campaign.area.path)))
-        .order_by("depth", "path")
-        .first()
-    )
-    if area is None:
-        raise Http404
-    return area
 
 
 def _days(n: int) -> str:
@@ -205,15 +192,7 @@ class CampaignView(LoginRequiredMixin, View):
                 {"campaign": campaign, "query": query, "nav_active": NAV},
                 status=400,
             )
-        if query.cleaned_data["area"] is not None:
-            area = get_for_user(
-                user,
-                Action.VIEW,
-                Area.objects.filter(subtree_q("path", campaign.area.path)),
-                pk=query.cleaned_data["area"],
-            )
-        else:
-            area = _home_area(user, campaign)
+        area = campaign_area(user, campaign, query.cleaned_data["area"])
         services.refresh_stale(campaign, area.path)
         ov = selectors.overview(campaign, area)
         children = sorted(

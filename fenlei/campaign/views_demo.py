@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from fenlei.campaign.choices import (
 )
 from fenlei.campaign.forms_demo import ApplyForm, DemoFilterSet, SheetForm, step_form
 from fenlei.campaign.models import Campaign, DemoSite, Item
+from fenlei.campaign.places import BadArea, areas_above, campaign_area
 from fenlei.core import attachments, audit
 from fenlei.core.models import Attachment, AuditEntry
 from fenlei.core.roles import Action
@@ -82,28 +83,8 @@ def community_paths(user, area: Area) -> list[str]:
 
 
 def place(request, campaign: Campaign) -> Area:
-    """The area the list looks at: `?area=` (read through the scoping function; an area above the
-    campaign's means the campaign's own), else the widest area the user sees in the campaign."""
-    root = campaign.area
-    raw = request.GET.get("area", "").strip()
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        area = get_for_user(request.user, Action.VIEW, Area, pk=int(raw))
-        if area.path.startswith(root.path):
-            return area
-        if root.path.startswith(area.path):
-            return root
-        raise Http404
-    area = (
-        for_user(request.user, Action.VIEW, Area)
-        .filter(subtree_q("path", root.path))
-        .order_by("depth", "path")
-        .first()
-    )
-    if area is None:
-        raise Http404
-    return area
+    """The area the list looks at (`?area=`; see `places.campaign_area`)."""
+    return campaign_area(request.user, campaign, request.GET.get("area"))
 
 
 def list_url(campaign: Campaign, area: Area | None = None, **query) -> str:
@@ -116,8 +97,7 @@ def list_url(campaign: Campaign, area: Area | None = None, **query) -> str:
 def area_crumbs(user, campaign: Campaign, area: Area) -> list[dict]:
     """The campaign, then the areas from the campaign's down to `area` that the user may open."""
     crumbs = [{"label": campaign.name, "url": campaign.get_absolute_url()}]
-    above = [p for p in area.ancestor_paths() if p.startswith(campaign.area.path)]
-    for a in for_user(user, Action.VIEW, Area.objects.filter(path__in=above)).order_by("depth"):
+    for a in areas_above(user, campaign, area):
         crumbs.append({"label": a.name, "url": list_url(campaign, a)})
     crumbs.append({"label": area.name, "url": None})
     return crumbs
@@ -146,7 +126,10 @@ class DemoListView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         campaign = _campaign(user, pk)
-        area = place(request, campaign)
+        try:
+            area = place(request, campaign)
+        except BadArea as exc:
+            return HttpResponseBadRequest(str(exc))
         services.refresh_stale(campaign, area.path)
         today = timezone.localdate()
         in_area = for_user(

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Length, Substr
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,6 +39,8 @@ from fenlei.campaign.forms_setup import (
     params_in_words,
 )
 from fenlei.campaign.models import Campaign, CoverageDay, Item, Requirement, Snapshot, SnapshotUnit, Unit
+from fenlei.campaign.places import BadArea as BadQuery
+from fenlei.campaign.places import areas_above, campaign_area
 from fenlei.campaign.services import STEP
 from fenlei.core import services as core_services
 from fenlei.core.roles import Action
@@ -67,41 +69,9 @@ def get_campaign(user, pk, action: str = Action.VIEW) -> Campaign:
     return get_for_user(user, action, Campaign.objects.select_related("area"), pk=pk)
 
 
-def campaign_area(user, campaign: Campaign, raw: str | None) -> Area:
-    """The area a page of `campaign` shows: `?area=` read through the scoping function (an area above
-    the campaign's stands for the campaign's own; one outside it is not found), else the widest area
-    the user sees within the campaign's."""
-    root = campaign.area
-    if raw not in (None, ""):
-        try:
-            pk = int(raw)
-        except (TypeError, ValueError):
-            raise BadQuery(
-                _("“area” must be the number of an area, not “{value}”.").format(value=raw)
-            ) from None
-        area = get_for_user(user, Action.VIEW, Area, pk=pk)
-        if area.path.startswith(root.path):
-            return area
-        if root.path.startswith(area.path):
-            return root
-        raise Http404
-    widest = (
-        for_user(user, Action.VIEW, Area.objects.filter(subtree_q("path", root.path)))
-        .order_by("depth", "path")
-        .first()
-    )
-    if widest is None:
-        raise Http404
-    return widest
-
-
 def area_trail(user, campaign: Campaign, area: Area) -> list[dict]:
     """The areas from the campaign's down to `area` that the user sees, each a link (`?area=`)."""
-    above = [p for p in area.ancestor_paths() if p.startswith(campaign.area.path)]
-    trail = [
-        {"label": a.name, "query": urlencode({"area": a.pk})}
-        for a in for_user(user, Action.VIEW, Area.objects.filter(path__in=above)).order_by("depth")
-    ]
+    trail = [{"label": a.name, "query": urlencode({"area": a.pk})} for a in areas_above(user, campaign, area)]
     return [*trail, {"label": area.name, "query": None}]
 
 
@@ -136,10 +106,6 @@ _TALLY = {
     "h": Sum("households"),
     "covered_h": Sum("households", filter=Q(covered=True)),
 }
-
-
-class BadQuery(Exception):
-    """A query parameter that cannot be read: the page answers 400 with the message."""
 
 
 class _Rollback(Exception):

@@ -16,7 +16,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -24,7 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from fenlei.campaign import selectors, services
+from fenlei.campaign import places, selectors, services
 from fenlei.campaign.api.filtersets import UnitFilterSet
 from fenlei.campaign.api.serializers import (
     CampaignDetailSerializer,
@@ -48,7 +47,7 @@ from fenlei.core.api import ScopedViewSet
 from fenlei.core.api_attachments import UploadRateThrottle
 from fenlei.core.models import Attachment
 from fenlei.core.roles import Action
-from fenlei.core.scoping import for_user, get_for_user, subtree_q
+from fenlei.core.scoping import for_user
 from fenlei.core.views_attachments import file_response
 from fenlei.inspections.api.views import ServiceErrorsMixin
 from fenlei.org.models import Area
@@ -57,25 +56,14 @@ from fenlei.org.models import Area
 
 
 def campaign_area(request, campaign: Campaign) -> Area:
-    """The area `?area=` names (read through the scoping function: 404 outside the caller's scope;
-    400 outside the campaign), else the caller's widest open area within the campaign."""
-    raw = request.query_params.get("area")
-    if raw not in (None, ""):
-        try:
-            pk = int(raw)
-        except ValueError:
-            raise exceptions.ValidationError({"area": [_("Give the id of an area.")]}) from None
-        area = get_for_user(request.user, Action.VIEW, Area, pk=pk)
-        if not area.path.startswith(campaign.area.path):
-            raise exceptions.ValidationError(
-                {"area": [_("“{area}” lies outside the campaign's area.").format(area=area.name)]}
-            )
-        return area
-    within = Area.objects.filter(subtree_q("path", campaign.area.path), closed_on__isnull=True)
-    area = for_user(request.user, Action.VIEW, within).order_by("depth", "path").first()
-    if area is None:
-        raise exceptions.NotFound(_("No area of yours lies within this campaign."))
-    return area
+    """The area `?area=` names, else the caller's widest within the campaign (`places.campaign_area`:
+    404 outside the caller's scope or beside the campaign; 400 when it is not a number)."""
+    try:
+        return places.campaign_area(request.user, campaign, request.query_params.get("area"))
+    except places.BadArea as exc:
+        raise exceptions.ValidationError({"area": [str(exc)]}) from None
+    except Http404:
+        raise exceptions.NotFound() from None
 
 
 def at_risk_units(campaign: Campaign, area: Area, overview: selectors.Overview):

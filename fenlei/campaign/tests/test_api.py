@@ -530,11 +530,12 @@ def test_a_place_outside_the_campaign_or_not_an_area(world, campaign):
     outside_district(world)
     root = client_for(world.users["root"])
     response = root.get(url("campaign-overview", campaign.pk), {"area": world.street_c.pk})
-    assert response.status_code == 400 and "outside the campaign" in response.json()["area"][0]
+    assert response.status_code == 404  # an area beside the campaign's is not one of its places
     assert root.get(url("campaign-overview", campaign.pk)).json()["area"]["id"] == world.district.pk
     alice = client_for(world.alice)
-    assert alice.get(url("campaign-overview", campaign.pk), {"area": "甲"}).json()["area"] == [
-        "Give the id of an area."
+    response = alice.get(url("campaign-overview", campaign.pk), {"area": "甲"})
+    assert response.status_code == 400 and response.json()["area"] == [
+        "“area” must be the number of an area, not “甲”."
     ]
     assert alice.get(url("campaign-overview", campaign.pk), {"area": world.street_c.pk}).status_code == 404
     assert alice.get(url("campaign-units", campaign.pk), {"level": 7}).status_code == 400
