@@ -200,7 +200,7 @@ def params_in_words(requirement: Requirement) -> str:
         kinds = "、".join(str(labels.get(k, k)) for k in params.get("kinds", []))
         parts.append(gettext("drop-off points: {kinds}").format(kinds=kinds))
     elif requirement.rule == "participation":
-        parts.append(gettext("at least {percent}% of households").format(percent=params["percent"]))
+        parts.append(gettext("households taking part: at least {percent}%").format(percent=params["percent"]))
     else:
         parts += [f"{key} = {value}" for key, value in sorted(params.items())]
     if rule.uses_site_kinds:

@@ -107,9 +107,9 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "not_inspected": lambda p: _(
         "{n} of {total} sites have not been inspected since {since}: {sites}."
     ).format(n=p["n"], total=p["total"], since=p["since"], sites=_names(p["sites"])),
-    "participation": lambda p: _("{pct}% of households take part (recorded on {date}).").format(**p),
+    "participation": lambda p: _("Households taking part: {pct}%, recorded on {date}.").format(**p),
     "low_participation": lambda p: _(
-        "{pct}% of households take part (recorded on {date}); {target}% needed."
+        "Households taking part: {pct}%, recorded on {date}; {target}% needed."
     ).format(**p),
     "no_participation": lambda p: _("No participation is recorded."),
     # evidence
@@ -628,8 +628,8 @@ class ParticipationRule(Rule):
     code = "participation"
     label = gettext_lazy("Households take part")
     description = gettext_lazy(
-        "The latest participation record of the unit (people ledger) shows at least `percent`% of the "
-        "registered households taking part."
+        "The latest participation records of the unit's places (people ledger): the households taking "
+        "part, as a share of the registered households, reach at least `percent`%."
     )
     levels = (Level.COMMUNITY,)
     defaults = {"percent": 80}
