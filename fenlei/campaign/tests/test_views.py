@@ -549,7 +549,15 @@ def test_the_burnup_is_laid_out_from_the_start_to_past_the_deadline():
     assert [t.label for t in chart.y_ticks] == ["0", "2", "4"]
 
 
-def test_a_forecast_past_the_campaign_is_drawn_to_the_edge_and_no_pace_is_said():
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_a_forecast_past_the_campaign_is_drawn_to_the_edge_and_no_pace_is_said(english):
     from fenlei.campaign import charts
 
     today = D(2026, 8, 3)
