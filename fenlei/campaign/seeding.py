@@ -42,9 +42,10 @@ verify.
 
 Then the units are judged (`services.refresh`), the burn-up kept (`services.backfill`: the first
 day, every `DISTRICT_EVERY` days back from today and every week of the forecast's window; judging a
-past day costs about 0.2 s for a district, so every day since the start would add some 40 s to the
-seed; a city every `CITY_EVERY` days) and the assessment snapshots that have come taken. Nothing is
-printed. Deterministic for a given random generator and day.
+past day costs about 0.1–0.2 s for a district, so every day since the start would add 20–40 s to
+the seed) and the assessment snapshots that have come taken. A city's day costs seconds: its burn-up has
+the first day and the forecast window's, and last year's campaign only its last day, no snapshots.
+Nothing is printed. Deterministic for a given random generator and day.
 """
 
 from __future__ import annotations
@@ -89,11 +90,11 @@ from fenlei.publicity.models import Activity
 TODAY_IS = (8, 10)
 #: How each kind of street goes: the share of its communities covered today.
 PACES = {"ahead": 0.9, "middle": 0.65, "behind": 0.35}
-#: The burn-up is kept every DISTRICT_EVERY days back from today (a city: CITY_EVERY) and every week
-#: of the forecast's window; last year's every LAST_YEAR_EVERY days. Judging a past day costs about
-#: 0.2 s for a district: every day since the start would add some 40 s to the seed.
-DISTRICT_EVERY = 14
-CITY_EVERY = 28
+#: The burn-up is kept every DISTRICT_EVERY days back from today and every week of the forecast's
+#: window (a city: the window's first day only); last year's every LAST_YEAR_EVERY days. Judging a
+#: past day costs about 0.1–0.2 s for a district and 3–4 s for a city: every day since the start
+#: would add 20–40 s to a district's seed.
+DISTRICT_EVERY = 7
 LAST_YEAR_EVERY = 91
 #: The collection window the demo office sets (hazardous waste is collected once a month).
 COLLECTION_DAYS = 31
@@ -307,17 +308,16 @@ def _plan(
                     course.ready_on = course.covered_on
             else:
                 course.ready_on = today - _days(rng.randint(5, 90))
-                natural = lagging(community) or community.pk not in coverable
                 has_point = community.pk in scheduled
                 if community == demo_community:
                     course.gaps = {"plan"}
                     course.plan = "returned"
-                elif pace == "ahead":
-                    if not natural:
-                        course.gaps = {"supervisors"} if has_point else {"plan"}
-                else:
+                elif pace == "ahead" and not lagging(community):  # a gap not yet overdue where it can
+                    course.gaps = {"supervisors"} if has_point else {"plan"}
+                elif not lagging(community):
                     options = ["plan"] + (["supervisors"] if has_point else [])
-                    course.gaps = set(rng.sample(options, rng.randint(0 if natural else 1, len(options))))
+                    course.gaps = set(rng.sample(options, rng.randint(1, len(options))))
+                # a community left behind (no publicity ever) needs no gap of its own
                 if "plan" in course.gaps and course.plan == "verified":
                     course.plan = rng.choice(("missing", "submitted", "returned"))
             courses.append(course)
@@ -401,7 +401,6 @@ def _records(courses: list[_Course], dates: _Dates, rng: random.Random, write) -
     """Give the ledgers the history the courses need. Returns counts for the report."""
     today = dates.today
     by_area = {c.area.pk: c for c in courses}
-    paths = [c.area.path for c in courses]
     report = {}
 
     # leading groups: a community's set up by its records' day (on it, when that comes last)
@@ -504,11 +503,13 @@ def _records(courses: list[_Course], dates: _Dates, rng: random.Random, write) -
     report["supervisors_left"] = _update(Supervisor, closing, ["closed_on"])
 
     # publicity: no 30-day stretch without an activity from the day a community is first covered
-    report["activities"] = _fill_publicity(courses, paths, dates, rng, write)
+    report["activities"] = _fill_publicity(courses, dates, rng, write)
     return report
 
 
-def _fill_publicity(courses, paths, dates: _Dates, rng: random.Random, write) -> int:
+def _fill_publicity(courses: list[_Course], dates: _Dates, rng: random.Random, write) -> int:
+    """An activity wherever a covered community would otherwise go 30 days without one (from the day
+    it is first covered, in either campaign, to today)."""
     covered = [c for c in courses if c.covered_on or c.covered_last]
     if not covered:
         return 0
@@ -838,8 +839,11 @@ class _Demo:
     row: DemoSite | None = None
 
 
-def _life(state: str, dates: _Dates, rng: random.Random, tz, *, returned_first: bool) -> list[_Step]:
-    """The steps that lead a new application to `state`, each on its day (all before today)."""
+def _life(
+    state: str, dates: _Dates, rng: random.Random, tz, *, returned_first: bool, due: bool = False
+) -> list[_Step]:
+    """The steps that lead a new application to `state`, each on its day (all before today); `due`: a
+    named site named early enough that its re-check has fallen due, and not yet re-checked."""
     today, start = dates.today, dates.start
     yesterday = _workday_before(today)
     steps: list[_Step] = []
@@ -860,7 +864,12 @@ def _life(state: str, dates: _Dates, rng: random.Random, tz, *, returned_first: 
             day = take(DemoStep.RESUBMIT, day + _days(rng.randint(3, 8)), note="已按要求补充材料，重新申报。")
         return day
 
-    if state in (DemoState.NAMED, DemoState.REVOKED):
+    if due:
+        day = apply(start + _days(rng.randint(3, 6)))
+        day = take(DemoStep.REVIEW, day + _days(rng.randint(2, 4)), note="初审通过")
+        day = take(DemoStep.ACCEPT, day + _days(rng.randint(5, 8)))
+        take(DemoStep.NAME, day + _days(rng.randint(2, 4)))
+    elif state in (DemoState.NAMED, DemoState.REVOKED):
         early = state == DemoState.REVOKED or rng.random() < 0.5
         day = apply(start + _days(rng.randint(8, 30) if early else rng.randint(40, 110)))
         day = take(DemoStep.REVIEW, day + _days(rng.randint(3, 10)), note="初审通过")
@@ -986,13 +995,15 @@ def _demo_plan(
             if rng.random() < 0.6:
                 take(street, state)
     demos = []
-    for site, kind, street, state in wanted:
+    first_named = next((i for i, w in enumerate(wanted) if w[3] == DemoState.NAMED), None)
+    for i, (site, kind, street, state) in enumerate(wanted):
         returned_first = (
             street.pk in street_steps_bulk
             and state in (DemoState.NAMED, DemoState.REVIEWED, DemoState.ACCEPTED)
             and rng.random() < 0.2
         )
-        demos.append(_Demo(site, kind, street, _life(state, dates, rng, tz, returned_first=returned_first)))
+        life = _life(state, dates, rng, tz, returned_first=returned_first, due=i == first_named)
+        demos.append(_Demo(site, kind, street, life))
     return demos, reserved, own
 
 
@@ -1000,19 +1011,20 @@ def _sheet(version, rng: random.Random, at: datetime.datetime, site, *, passed: 
     """A scoring sheet against the site's checklist: every item passes, or it fails (a veto item, else
     enough items), with a photo of each problem taken on the spot."""
     from fenlei.inspections import services as inspections
-    from fenlei.inspections.choices import Result
+    from fenlei.inspections.choices import Responsible, Result
     from fenlei.inspections.seeding import photo_bytes
 
     items = list(version.items.all())
     threshold = settings.FENLEI_PURITY_THRESHOLD_PCT
     failing: list = []
-    if not passed:
-        veto = [i for i in items if i.veto and not i.purity]
+    if not passed:  # the site's own problems (a hauler's would need the hauler that collects there)
+        own = [i for i in items if not i.purity and i.responsible == Responsible.SITE]
+        veto = [i for i in own if i.veto]
         if veto:
             failing = [rng.choice(veto)]
         else:
             results = {i.pk: Result.PASS for i in items}
-            for item in sorted((i for i in items if not i.purity), key=lambda i: (-i.points, i.code)):
+            for item in sorted(own, key=lambda i: (-i.points, i.code)):
                 failing.append(item)
                 results[item.pk] = Result.FAIL
                 if not inspections.score(version, results).passed:
@@ -1256,15 +1268,31 @@ def _coverable(campaign: Campaign, communities: list[Area], today: datetime.date
 
 
 def _burnup(campaign: Campaign, today: datetime.date, *, city: bool) -> int:
-    """Keep the burn-up (`services.backfill`): the campaign's first day, every `every` days back from
-    today, and every week of the forecast's window."""
-    every = CITY_EVERY if city else DISTRICT_EVERY
-    first = today - _days(every * ((today - campaign.starts_on).days // every))
-    done = services.backfill(campaign, campaign.starts_on, campaign.starts_on)
-    done += services.backfill(campaign, first, today, every=every)
+    """Keep the burn-up (`services.backfill`): the campaign's first day, every `DISTRICT_EVERY` days
+    back from today and every week of the forecast's window; for a city only the first day and the
+    window's first day (a city's day costs seconds)."""
     window = campaign.forecast_window_days
-    done += services.backfill(campaign, max(campaign.starts_on, today - _days(window)), today, every=7)
-    return done
+    start = max(campaign.starts_on, today - _days(window))
+    done = services.backfill(campaign, campaign.starts_on, campaign.starts_on)
+    if city:
+        return done + services.backfill(campaign, start, today, every=window)
+    first = today - _days(DISTRICT_EVERY * ((today - campaign.starts_on).days // DISTRICT_EVERY))
+    done += services.backfill(campaign, first, today, every=DISTRICT_EVERY)
+    return done + services.backfill(campaign, start, today, every=7)
+
+
+def _demo_places(office: dict, where, streets: list[Area]) -> tuple[Area | None, Area | None]:
+    """The demo community (its administrator's, the demo account's first) and its street (else the
+    first street)."""
+    admins = sorted(
+        (user.username not in DEMO_USERNAMES, where.areas[area_id].path, area_id)
+        for (role, area_id), user in office.items()
+        if role == Role.COMMUNITY_ADMIN and area_id in where.areas
+    )
+    in_world = [a for a in admins if where.areas[a[2]].parent_id in {s.pk for s in streets}]
+    community = where.areas[in_world[0][2]] if in_world else None
+    street = where.areas[community.parent_id] if community else (streets[0] if streets else None)
+    return community, street
 
 
 def seed_campaigns(sites, *, rng: random.Random, write, now: datetime.datetime) -> CampaignReport:
@@ -1319,17 +1347,7 @@ def seed_campaigns(sites, *, rng: random.Random, write, now: datetime.datetime) 
             closed_on__isnull=True,
         ).values_list("area_id", flat=True)
     )
-    admins = sorted(
-        (
-            (u.username not in DEMO_USERNAMES, where.areas[a].path, a)
-            for (r, a), u in office.items()
-            if r == Role.COMMUNITY_ADMIN and a in where.areas and where.areas[a].parent_id in communities
-        ),
-    )
-    demo_community = where.areas[admins[0][2]] if admins else None
-    demo_street = (
-        where.areas[demo_community.parent_id] if demo_community else (streets[0] if streets else None)
-    )
+    demo_community, demo_street = _demo_places(office, where, streets)
     paces = _paces(streets, demo_street, rng)
     courses = _plan(
         streets, communities, coverable, scheduled, paces, demo_community, demo_street, dates, rng
@@ -1380,14 +1398,15 @@ def seed_campaigns(sites, *, rng: random.Random, write, now: datetime.datetime) 
 
     services.refresh(this)
     lap("refresh")
-    report.counts["days"] = _burnup(this, today, city=root.level < AreaLevel.DISTRICT)
+    city = root.level < AreaLevel.DISTRICT
+    report.counts["days"] = _burnup(this, today, city=city)
     lap("burn-up")
-    for campaign in (this, last):
+    for campaign in (this,) if city else (this, last):  # a city's snapshot takes seconds
         for milestone in campaign.milestones.filter(is_assessment=True, due_on__lte=today).order_by("due_on"):
-            services.take_snapshot(
-                campaign, on=milestone.due_on, name=milestone.name[:100], by=district_admin
-            )
-    services.backfill(last, last.starts_on, last.ends_on, every=LAST_YEAR_EVERY)
+            # as the daily job takes them: named after the milestone, by nobody in particular
+            services.take_snapshot(campaign, on=milestone.due_on, name=milestone.name[:100], by=None)
+    # last year's coverage: at its end (the list of campaigns shows it), and a few days before
+    services.backfill(last, last.ends_on if city else last.starts_on, last.ends_on, every=LAST_YEAR_EVERY)
     lap("snapshots and last year")
     report.counts["reminders"] = services.recheck_reminders(today)
     return report

@@ -247,6 +247,7 @@ def test_each_administrator_has_something_to_do(world, seeded):
     # the office: an acceptance, a naming and a street's plan to verify
     steps = {s for d in DemoSite.objects.all() for s in services.allowed_demo_steps(alice, d)}
     assert {DemoStep.ACCEPT, DemoStep.NAME, DemoStep.RECHECK} <= steps
+    assert alice.notifications.filter(kind="campaign.demo_recheck_due", read_at__isnull=True).exists()
     street_plans = Evidence.objects.filter(item__unit__level=Level.STREET, state=EvidenceState.SUBMITTED)
     assert any(services.may_verify_evidence(alice, e.item) for e in street_plans)
 
