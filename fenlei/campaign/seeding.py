@@ -477,7 +477,6 @@ def _records(courses: list[_Course], dates: _Dates, rng: random.Random, write) -
 
     # supervisors: on duty from a day between their point's and the records' day (the last point's on
     # that day, where supervision comes last); one left, not replaced
-    point_day = entered
     last_point: dict[int, int] = {}
     for s in supervisors:
         if s.point_id is not None and by_area[s.area_id].binding == "supervisors":
@@ -497,7 +496,7 @@ def _records(courses: list[_Course], dates: _Dates, rng: random.Random, write) -
             created[c.ready_on].append(s.pk)
         else:
             hi = c.ready_on - _days(1) if s.area_id in last_point else c.ready_on
-            opened = point_day.get(s.point_id) or hi
+            opened = entered.get(s.point_id) or hi
             created[_between(rng, min(opened, hi), hi)].append(s.pk)
     _backdate(Supervisor, {pk: day for day, pks in created.items() for pk in pks}, rng, tz)
     report["supervisors_left"] = _update(Supervisor, closing, ["closed_on"])

@@ -75,26 +75,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         p = sub.add_parser("daily", help=_("the daily job (run it once a day)"))
-        p.add_argument("--on", help=_("the day to run for (YYYY-MM-DD; default today)"))
+        p.add_argument("--on", metavar="YYYY-MM-DD", help=_("the day to run for (YYYY-MM-DD; default today)"))
         p = sub.add_parser(
             "create", help=_("create a campaign with the default phases, milestones and checklist")
         )
-        p.add_argument("--area", required=True, help=_("the district (or city): its code or id"))
+        p.add_argument(
+            "--area", metavar="CODE_OR_ID", required=True, help=_("the district (or city): its code or id")
+        )
         p.add_argument("--year", required=True, type=int, help=_("the campaign's year"))
         p.add_argument("--name", default="", help=_("the campaign's name (default: from the year)"))
         p.add_argument("--by", help=_("the user recorded in the audit log as the author"))
         p = sub.add_parser("refresh", help=_("judge the units of a campaign again, as of today"))
-        p.add_argument("--campaign", help=_("the campaign's id (default: every campaign running today)"))
+        p.add_argument(
+            "--campaign", metavar="ID", help=_("the campaign's id (default: every campaign running today)")
+        )
         p = sub.add_parser("snapshot", help=_("freeze every checklist of a campaign as it stood on a day"))
-        p.add_argument("--campaign", required=True, help=_("the campaign's id"))
-        p.add_argument("--on", required=True, help=_("the day (YYYY-MM-DD), today or before"))
+        p.add_argument("--campaign", metavar="ID", required=True, help=_("the campaign's id"))
+        p.add_argument(
+            "--on", metavar="YYYY-MM-DD", required=True, help=_("the day (YYYY-MM-DD), today or before")
+        )
         p.add_argument("--name", required=True, help=_("the snapshot's name, e.g. 半年度考核"))
         p.add_argument("--by", help=_("the user recorded in the audit log as the author"))
         p = sub.add_parser("backfill", help=_("keep the coverage of past days (the burn-up)"))
-        p.add_argument("--campaign", required=True, help=_("the campaign's id"))
-        p.add_argument("--from", dest="start", required=True, help=_("the first day (YYYY-MM-DD)"))
-        p.add_argument("--to", dest="end", help=_("the last day (YYYY-MM-DD; default today)"))
-        p.add_argument("--every", type=int, default=1, help=_("every how many days (default 1)"))
+        p.add_argument("--campaign", metavar="ID", required=True, help=_("the campaign's id"))
+        p.add_argument(
+            "--from", dest="start", metavar="YYYY-MM-DD", required=True, help=_("the first day (YYYY-MM-DD)")
+        )
+        p.add_argument(
+            "--to", dest="end", metavar="YYYY-MM-DD", help=_("the last day (YYYY-MM-DD; default today)")
+        )
+        p.add_argument("--every", type=int, default=1, metavar="N", help=_("every how many days (default 1)"))
 
     def handle(self, *args, subcommand, **options):
         try:
