@@ -1075,7 +1075,6 @@ def _play(
     from fenlei.inspections import services as inspections
     from fenlei.inspections.choices import TargetType
 
-    tz = timezone.get_current_timezone()
     district_admin = office.get((Role.DISTRICT_ADMIN, campaign.area_id))
 
     def actor(demo: _Demo, step: str) -> tuple[object, bool]:
@@ -1179,7 +1178,7 @@ def _play(
             demo.row, s.step, by=by, note=s.note, sheet=sheet, plaque=plaque or "", now=at
         )
         keys.append((f"{notices.DEMO_STEP}:{demo.row.pk}:{s.step}:{at.isoformat()}", at))
-    _read(keys, tz)
+    _read(keys)
     return {"sites": len(rows), "service_steps": len(later)}
 
 
@@ -1208,7 +1207,7 @@ def _materials(rows: list[DemoSite], rng: random.Random) -> int:
     return stored
 
 
-def _read(keys: list[tuple[str, datetime.datetime]], tz) -> None:
+def _read(keys: list[tuple[str, datetime.datetime]]) -> None:
     """The notifications of steps taken before the last two days: sent when the step was taken, read."""
     recent = timezone.now() - datetime.timedelta(days=2)
     by_moment: dict[datetime.datetime, list[str]] = defaultdict(list)
