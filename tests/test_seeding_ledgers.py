@@ -140,6 +140,38 @@ def test_district_seed_fills_every_ledger():
         else:
             assert not row.stale[volunteers_at] and not row.stale[activities_at]
 
+    _the_district_is_mid_campaign(admin, today)
+
+
+def _the_district_is_mid_campaign(admin, today):
+    """The campaign page of the demo district admin: coverage well below 100 %, a rising burn-up, a
+    forecast, streets at risk and on track; evidence and demonstration sites in every state; last
+    year's campaign finished with its snapshots."""
+    from fenlei.campaign import selectors
+    from fenlei.campaign.choices import DemoState, EvidenceState
+    from fenlei.campaign.models import Campaign, DemoSite, Evidence, Snapshot
+
+    this = Campaign.objects.get(year=today.year)
+    last = Campaign.objects.get(year=today.year - 1)
+    assert this.starts_on < today < this.coverage_deadline and last.ends_on < today
+    ov = selectors.overview(this, this.area, today=today)
+    assert ov.coverage.communities == 150 and 0.4 < ov.coverage.covered / ov.coverage.communities < 0.85
+    assert ov.burnup[0][1] < ov.burnup[-1][1] and len(ov.burnup) > 10
+    assert ov.forecast.pace and not ov.forecast.done
+    assert any(c.at_risk for c in ov.children) and any(not c.at_risk for c in ov.children)
+    assert 0 < ov.at_risk_count < ov.behind_count and ov.missing_demo_count > 0
+    assert set(Evidence.objects.filter(item__unit__campaign=this).values_list("state", flat=True)) == set(
+        EvidenceState.values
+    )
+    demos = DemoSite.objects.filter(campaign=this)
+    assert set(demos.values_list("state", flat=True)) == set(DemoState.values)
+    assert demos.values("area__parent").distinct().count() >= 3
+    assert (
+        Snapshot.objects.filter(campaign=this).count() == 1
+        and Snapshot.objects.filter(campaign=last).count() == 2
+    )
+    assert admin.notifications.filter(kind="campaign.demo_recheck_due").exists()
+
 
 class _Rollback(Exception):
     pass
