@@ -304,6 +304,7 @@ class ContainersRule(Rule):
             Container.objects.filter(_subtree(units), _open_on(on, "in_use_since"))
             .exclude(status__in=[FacilityStatus.PLANNED, FacilityStatus.BUILDING, FacilityStatus.OUT_OF_USE])
             .values_list("area_path", "site_id", "category__code")
+            .order_by()
             .distinct()
         )
         by_unit: dict[int, set[str]] = defaultdict(set)
@@ -393,6 +394,7 @@ class SupervisorsRule(Rule):
         staffed = set(
             Supervisor.objects.filter(_subtree(units), _open_on(on), point__isnull=False)
             .values_list("point_id", flat=True)
+            .order_by()
             .distinct()
         )
         by_unit: dict[int, list] = defaultdict(list)
@@ -475,17 +477,26 @@ class CollectionRule(Rule):
     code = "collection"
     label = gettext_lazy("Every stream collected separately")
     description = gettext_lazy(
-        "Collection of every stream of the district's scheme recorded in the unit in the last `days` days "
-        "(from the daily totals of the weighing records; mixed loads do not count)."
+        "Collection of every stream the district collects at the communities recorded in the unit in the "
+        "last `days` days (from the daily totals of the weighing records; mixed loads do not count). "
+        "Streams collected centrally (统一收运, e.g. recyclables and hazardous waste under the two-stream "
+        "scheme) count only with `central` set."
     )
     levels = (Level.STREET, Level.COMMUNITY)
-    defaults = {"days": 7}
+    defaults = {"days": 7, "central": False}
+
+    def check_params(self, params):
+        central = params.get("central", False)
+        if not isinstance(central, bool):
+            raise ValueError(_("“central” must be true or false."))
+        rest = super().check_params({k: v for k, v in params.items() if k != "central"})
+        return {**rest, "central": central}
 
     def evaluate(self, units, on, params, requirement):
         from fenlei.collection.models import AreaDay
         from fenlei.taxonomy.naming import streams
 
-        wanted = [s.code for s in streams()]
+        wanted = [s.code for s in streams() if params.get("central") or not s.centrally_collected]
         start = on - datetime.timedelta(days=params["days"] - 1)
         seen: dict[int, set] = defaultdict(set)
         rows = (
@@ -497,6 +508,7 @@ class CollectionRule(Rule):
                 grams__gt=0,
             )
             .values_list("area_id", "stream")
+            .order_by()
             .distinct()
         )
         for area_id, stream in rows:
@@ -555,7 +567,9 @@ class DemoSitesRule(Rule):
             missing = [k for k in needed if k not in named[u.area_id]]
             have = [named[u.area_id][k] for k in order if k in named[u.area_id]]
             links = [[name, reverse("campaign:demo-detail", args=[pk])] for pk, name in have]
-            if missing:
+            if not needed:
+                out[u.area_id] = Result(True, "no_sites", {})
+            elif missing:
                 out[u.area_id] = Result(False, "no_demo_sites", {"missing": missing}, links)
             else:
                 out[u.area_id] = Result(True, "demo_sites", {"sites": [n for _p, n in have]}, links)
@@ -589,6 +603,7 @@ class InspectedRule(Rule):
                 day__lte=on,
             )
             .values_list("site_id", flat=True)
+            .order_by()
             .distinct()
         )
         by_unit: dict[int, list] = defaultdict(list)
@@ -643,14 +658,16 @@ class ParticipationRule(Rule):
             Participation.objects.filter(
                 _subtree(units), Q(closed_on__isnull=True) | Q(closed_on__gt=on), recorded_on__lte=on
             )
-            .values_list("area_path", "recorded_on", "registered_households", "participating_households")
-            .order_by("recorded_on")
+            .values_list(
+                "area_path", "site_id", "recorded_on", "registered_households", "participating_households"
+            )
+            .order_by("recorded_on", "pk")
         )
         totals: dict[int, dict] = defaultdict(dict)
-        for path, day, registered, taking in rows:
+        for path, site_id, day, registered, taking in rows:
             unit = owner(path)
             if unit is not None:
-                totals[unit][path] = (day, registered, taking)  # the latest per place wins
+                totals[unit][(path, site_id)] = (day, registered, taking)  # the latest per place wins
         for unit, places in totals.items():
             registered = sum(v[1] for v in places.values())
             taking = sum(v[2] for v in places.values())

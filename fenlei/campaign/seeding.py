@@ -23,10 +23,6 @@ artefact, not audited (and the facilities seeder's own test counts one audit ent
 container). Changed fields (a group's `established_on`, a supervisor's `closed_on`) are audited as
 updates and new rows as created, in bulk.
 
-The checklist's collection line asks for every stream, including hazardous waste, which the
-collection seeder (like most districts) collects once a month: the demo office sets its window to
-31 days through `services.save_requirement`, so a month's rounds can meet it (docs/campaign-rules.md).
-
 Evidence is in every state, written in bulk with its dates (submitted by the community's
 administrator where there is one, decided by the street's; a street's plan by the district office),
 with a scanned page on some. Streets without an administrator get one (an account without a
@@ -96,8 +92,6 @@ PACES = {"ahead": 0.9, "middle": 0.65, "behind": 0.35}
 #: would add 20–40 s to a district's seed.
 DISTRICT_EVERY = 7
 LAST_YEAR_EVERY = 91
-#: The collection window the demo office sets (hazardous waste is collected once a month).
-COLLECTION_DAYS = 31
 #: Publicity counts for this many days (the default checklist's window).
 PUBLICITY_DAYS = 30
 
@@ -1232,20 +1226,6 @@ class CampaignReport:
     timings: dict = field(default_factory=dict)
 
 
-def _tune_collection(campaign: Campaign, by) -> None:
-    """Give the collection line a window a monthly round can meet (see the module's docstring)."""
-    for req in Requirement.objects.filter(campaign=campaign, method=Method.RULE, rule="collection"):
-        days = int((req.params or {}).get("days", 0) or 0)
-        if days >= COLLECTION_DAYS:
-            continue
-        req.params = {**(req.params or {}), "days": COLLECTION_DAYS}
-        req.name = req.name.replace(f"近{days}天", f"近{COLLECTION_DAYS}天") if days else req.name
-        req.description = (
-            "有害垃圾每月收运一次，可回收物每周一次：看近一个月内每一类垃圾是否都有分类收运的称重记录。"
-        )
-        services.save_requirement(req, by=by)
-
-
 def _coverable(campaign: Campaign, communities: list[Area], today: datetime.date) -> set[int]:
     """The communities whose containers, supervised points and collection meet the rules today and
     that the other seeders did not leave behind."""
@@ -1327,8 +1307,6 @@ def seed_campaigns(sites, *, rng: random.Random, write, now: datetime.datetime) 
         name=f"{today.year - 1}年{root.name}生活垃圾分类全覆盖攻坚（演示）",
     )
     report.campaign, report.last = this, last
-    for campaign in (this, last):
-        _tune_collection(campaign, district_admin)
     dates = _Dates(today, this.starts_on, last.starts_on, last.ends_on)
     lap("campaigns")
 

@@ -380,14 +380,14 @@ def _evidence_results(reqs: list[Requirement], units: list[rules.UnitRef], on: d
 
 
 def evaluate(
-    campaign: Campaign, units: list[rules.UnitRef], on: datetime.date
+    campaign: Campaign, units: list[rules.UnitRef], on: datetime.date, *, coverage_only: bool = False
 ) -> dict[tuple[int, int], rules.Result]:
-    """Every requirement of the campaign for `units`, as of `on`: (requirement id, area id) -> Result."""
-    reqs = list(
-        Requirement.objects.filter(campaign=campaign)
-        .select_related("campaign")
-        .prefetch_related("site_kinds")
-    )
+    """Every requirement of the campaign (or only those that count for coverage) for `units`, as of
+    `on`: (requirement id, area id) -> Result."""
+    reqs = Requirement.objects.filter(campaign=campaign)
+    if coverage_only:
+        reqs = reqs.filter(in_coverage=True)
+    reqs = list(reqs.select_related("campaign").prefetch_related("site_kinds"))
     out: dict[tuple[int, int], rules.Result] = {}
     by_level: dict[int, list[rules.UnitRef]] = defaultdict(list)
     for u in units:
@@ -414,10 +414,10 @@ def _state(result: rules.Result, method: str) -> str:
 
 
 def refresh(campaign: Campaign, units=None, *, now: datetime.datetime | None = None) -> int:
-    """Judge `units` (a Unit queryset; default every unit of the campaign) today and keep the results.
-    Returns how many units were judged."""
+    """Judge `units` (a Unit queryset; default every unit of the campaign) today — or, for a campaign
+    that has ended, as of its last day — and keep the results. Returns how many units were judged."""
     now = now or timezone.now()
-    day = timezone.localdate(now)
+    day = min(timezone.localdate(now), campaign.ends_on)
     qs = units if units is not None else Unit.objects.filter(campaign=campaign)
     pks = list(qs.values_list("pk", flat=True))
     reqs = {r.pk: r for r in Requirement.objects.filter(campaign=campaign)}
@@ -449,19 +449,20 @@ def _refresh_chunk(campaign, pks: list[int], reqs: dict, day: datetime.date, now
             met_since = item.met_since if (item.met and result.met) else (day if result.met else None)
             new = (state, result.met, met_since, result.reason, result.params, result.links)
             old = (item.state, item.met, item.met_since, item.reason, item.reason_params, item.links)
-            item.evaluated_at = now
             if new != old:
                 item.state, item.met, item.met_since, item.reason, item.reason_params, item.links = new
                 changed.append(item)
+        # only what changed is written row by row; the time of judging, in one statement
         Item.objects.bulk_update(
-            changed,
-            ["state", "met", "met_since", "reason", "reason_params", "links", "evaluated_at"],
-            batch_size=1000,
+            changed, ["state", "met", "met_since", "reason", "reason_params", "links"], batch_size=1000
         )
+        Item.objects.filter(unit_id__in=pks).update(evaluated_at=now)
+        moved = []
         for unit in units:
             mine = by_unit[unit.pk]
             counted = [i for i in mine if reqs[i.requirement_id].in_coverage]
             covered = bool(counted) and all(i.met for i in counted)
+            before = (unit.met, unit.total, unit.overdue, unit.covered, unit.covered_since, unit.households)
             unit.met = sum(i.met for i in mine)
             unit.total = len(mine)
             unit.overdue = sum(
@@ -472,10 +473,14 @@ def _refresh_chunk(campaign, pks: list[int], reqs: dict, day: datetime.date, now
             elif not covered:
                 unit.covered_since = None
             unit.covered = covered
-            unit.evaluated_at = now
+            unit.households = unit.area.households  # the area's figure may have changed since
+            after = (unit.met, unit.total, unit.overdue, unit.covered, unit.covered_since, unit.households)
+            if after != before:
+                moved.append(unit)
         Unit.objects.bulk_update(
-            units, ["met", "total", "overdue", "covered", "covered_since", "evaluated_at"], batch_size=1000
+            moved, ["met", "total", "overdue", "covered", "covered_since", "households"], batch_size=1000
         )
+        Unit.objects.filter(pk__in=pks).update(evaluated_at=now)
 
 
 def stale(campaign: Campaign, path: str | None = None, *, now=None):
@@ -556,7 +561,7 @@ def coverage_on(campaign: Campaign, on: datetime.date) -> dict[str, list[int]]:
     for start in range(0, len(units), CHUNK):
         chunk = units[start : start + CHUNK]
         refs = [rules.UnitRef(a, p, Level.COMMUNITY) for a, p, _h in chunk]
-        results = evaluate(campaign, refs, on)
+        results = evaluate(campaign, refs, on, coverage_only=True)
         for a, _p, _h in chunk:
             covered[a] = bool(counted) and all(results[(r, a)].met for r in counted if (r, a) in results)
     return _tally([(p, covered[a], h) for a, p, h in units], campaign)
@@ -987,6 +992,8 @@ class Sheet:
     client_id: object = None
     note: str = ""
     version_id: int | None = None
+    #: When the sheet was begun (default: when it is kept).
+    started_at: datetime.datetime | None = None
 
 
 def demo_step(
@@ -1052,6 +1059,7 @@ def demo_step(
                     answers=sheet.answers,
                     photos=sheet.photos,
                     version_id=sheet.version_id,
+                    started_at=sheet.started_at,
                     note=sheet.note,
                     now=now,
                 )
@@ -1116,7 +1124,7 @@ def recheck_reminders(on: datetime.date | None = None) -> int:
     due = DemoSite.objects.filter(state=DemoState.NAMED, recheck_due__lte=on).select_related("site")
     for demo in due:
         sent += notify.send(
-            _users_over(demo.area_path, {AreaLevel.DISTRICT}),
+            _users_over(demo.area_path, {AreaLevel.CITY, AreaLevel.DISTRICT}),
             notices.DEMO_RECHECK_DUE,
             params={"site": demo.site.name, "date": demo.recheck_due.isoformat()},
             url=demo.get_absolute_url(),
@@ -1149,7 +1157,8 @@ def run_daily(*, on: datetime.date | None = None, by=None) -> DailyRun:
             ensure_units(campaign)
             run.units += refresh(campaign)
             record_day(campaign, on)
-            for milestone in campaign.milestones.filter(is_assessment=True, due_on__lte=on):
+            # the day after an assessment milestone: its day's work is all entered by then
+            for milestone in campaign.milestones.filter(is_assessment=True, due_on__lt=on):
                 if not Snapshot.objects.filter(campaign=campaign, on=milestone.due_on).exists():
                     take_snapshot(campaign, on=milestone.due_on, name=milestone.name[:100], by=by)
                     run.snapshots += 1

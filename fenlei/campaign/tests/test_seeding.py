@@ -107,9 +107,9 @@ def test_a_campaign_mid_way_and_last_years_finished(world, seeded):
     implement = this.phases.get(code="implement")
     assert implement.starts_on <= today <= implement.ends_on
     assert last.ends_on < today and last.coverage_deadline == this.coverage_deadline.replace(year=2025)
-    # the collection line's window fits the monthly round of hazardous waste
+    # the collection line is the default one: the streams collected at the communities, in 7 days
     collection = this.requirements.get(code="collection")
-    assert collection.params == {"days": 31} and "31" in collection.name
+    assert collection.params == {"days": 7, "central": False}
     assert AuditEntry.objects.filter(
         content_type__model="requirement", object_id=str(collection.pk), action=AuditAction.UPDATE
     ).exists()
