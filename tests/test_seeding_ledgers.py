@@ -1,21 +1,22 @@
 """The demo seeder fills every ledger, plausibly, validly, audited and the same way every time."""
 
 import datetime
+import io
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from fenlei.accounts.models import User
-from fenlei.core.audit import using_face
 from fenlei.core.models import AuditAction, AuditEntry, Face
 from fenlei.facilities.choices import DropOffKind, PurchaseItem
 from fenlei.facilities.models import PLATE_RE, DropOffPoint, PurchasePlan, Vehicle
 from fenlei.org.choices import AreaKind
 from fenlei.org.freshness import freshness, ledgers
-from fenlei.org.models import Area, Hauler, Site
+from fenlei.org.models import Area, Hauler, Site, SiteKind
 from fenlei.org.seeding import lagging, seed_world
 from fenlei.people.choices import GroupPost
 from fenlei.people.models import (
@@ -40,9 +41,26 @@ def _full_clean_sample(model, n: int = 40) -> int:
 
 @pytest.mark.django_db
 def test_district_seed_fills_every_ledger():
-    with using_face(Face.CLI):
-        seed_world(scale="district")
+    """The suite's one whole-district seed (each costs tens of seconds): the command's world at
+    district scale, then every ledger in it."""
+    call_command("seed", "--scale", "district", "--no-progress", stdout=io.StringIO())
     today = timezone.localdate()
+
+    # The district's structure: 12 streets (towns and townships among them), 150 communities, 960
+    # sites of every kind, mostly where people live; every public institution has its authority;
+    # the district's households are its sites'.
+    assert Area.objects.filter(depth=1).count() == 12
+    assert Area.objects.filter(depth=1).exclude(kind="street").exists()
+    assert Area.objects.filter(depth=2).count() == 150
+    assert Site.objects.count() == 960
+    kinds = Counter(Site.objects.values_list("kind__code", flat=True))
+    assert set(kinds) == set(SiteKind.objects.values_list("code", flat=True))
+    residential = sum(
+        n for code, n in kinds.items() if code in ("managed-estate", "open-estate", "village-group")
+    )
+    assert residential > Site.objects.count() / 2
+    assert not Site.objects.filter(kind__public_institution=True, authority__isnull=True).exists()
+    assert Area.objects.get(depth=0).households == sum(Site.objects.values_list("households", flat=True))
 
     # Every ledger has rows; a spread sample of each passes the model's own validation; every row
     # is audited as created, through the face of the command.

@@ -1,7 +1,7 @@
 """The demo-world seeder: determinism, a consistent tree, sums, authorities, audit and demo users."""
 
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -252,19 +252,5 @@ def test_demo_logins_without_users_and_after_a_password_change():
     assert rows["inspector"]["password"] == seeding.DEMO_PASSWORD
 
 
-@pytest.mark.django_db
-def test_district_scale():
-    out, _err = seed("--scale", "district", "--no-progress")  # its time is measured in bench/, not here
-    assert Area.objects.filter(depth=1).count() == 12
-    assert Area.objects.filter(depth=1).exclude(kind="street").exists()  # towns and townships
-    assert Area.objects.filter(depth=2).count() == 150
-    assert Site.objects.count() == 960
-    kinds = Counter(Site.objects.values_list("kind__code", flat=True))
-    assert set(kinds) == set(SiteKind.objects.values_list("code", flat=True))
-    residential = sum(
-        n for code, n in kinds.items() if code in ("managed-estate", "open-estate", "village-group")
-    )
-    assert residential > Site.objects.count() / 2
-    assert not Site.objects.filter(kind__public_institution=True, authority__isnull=True).exists()
-    assert Area.objects.get(depth=0).households == sum(Site.objects.values_list("households", flat=True))
-    assert AuditEntry.objects.filter(face=Face.CLI).count() >= 163 + 960 + 6
+# The district scale (12 streets, 150 communities, 960 sites of every kind) is checked with the one
+# whole-district seed of the suite: tests/test_seeding_ledgers.py::test_district_seed_fills_every_ledger.
