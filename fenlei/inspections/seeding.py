@@ -788,9 +788,12 @@ def _orders(visits: list[_Visit], rng, *, now, tz):
             addressee = services.addressee(item, v.target.fields, v.target.obj, v.target.hauler_id)
             key = (v.target.key, item.code)
             earlier = last.get(key)
-            if earlier is not None and earlier.inspection.day < inspection.day - datetime.timedelta(
-                days=repeat_days
+            if earlier is not None and not (
+                inspection.day - datetime.timedelta(days=repeat_days)
+                <= earlier.inspection.day
+                < inspection.day
             ):
+                # too long ago; or the same day, whose orders are written in one batch with this one
                 earlier = None
             note = v.notes.get(pk, "")
             photo = first_photo.get(item.code)
