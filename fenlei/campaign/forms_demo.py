@@ -10,7 +10,6 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from fenlei.campaign import services
@@ -18,6 +17,7 @@ from fenlei.campaign.choices import DEMO_REASON_REQUIRED, DemoKind, DemoState, D
 from fenlei.campaign.models import DemoSite
 from fenlei.inspections import services as inspections
 from fenlei.inspections.choices import Concern, Responsible, Result
+from fenlei.inspections.forms_orders import parse_taken_at
 
 #: How many photos one item of the scoring sheet may carry.
 MAX_PHOTOS_PER_ITEM = 6
@@ -189,17 +189,6 @@ def step_form(step: str, *, data=None) -> StepForm:
 
 
 # --- the scoring sheet ------------------------------------------------------------------------------
-
-
-def parse_taken_at(value: str):
-    """A capture time as the page sends it (ISO 8601), aware; None when absent or unreadable."""
-    try:
-        moment = parse_datetime((value or "").strip())
-    except ValueError:
-        return None
-    if moment is None:
-        return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class SheetForm(forms.Form):

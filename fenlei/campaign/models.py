@@ -37,20 +37,8 @@ from fenlei.campaign.choices import (
 )
 from fenlei.core.attachments import document_slot
 from fenlei.core.models import Model, ScopedModel
+from fenlei.core.models import fk as _fk
 from fenlei.core.scoping import Scope
-
-
-def _fk(to: str, verbose_name, *, null: bool = True, related_name: str = "+", **kwargs) -> models.ForeignKey:
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        null=null,
-        blank=null,
-        on_delete=kwargs.pop("on_delete", models.PROTECT),
-        related_name=related_name,
-        **kwargs,
-    )
-
 
 # --- campaigns -----------------------------------------------------------------------------------
 

@@ -77,7 +77,7 @@ from fenlei.facilities.choices import DropOffKind
 from fenlei.facilities.models import Container, DropOffPoint
 from fenlei.org.choices import PATH_SEGMENT, AreaKind, AreaLevel
 from fenlei.org.models import Area
-from fenlei.org.seeding import DEMO_USERNAMES, first_district, lagging, places, short_name
+from fenlei.org.seeding import DEMO_USERNAMES, demo_account, first_district, lagging, places, short_name
 from fenlei.people.models import LeadingGroup, Supervisor
 from fenlei.publicity.choices import ActivityKind, Target
 from fenlei.publicity.models import Activity
@@ -154,23 +154,10 @@ def _office(root: Area) -> dict[tuple[str, int], object]:
 
 def _street_admin(street: Area, office: dict):
     """The street's administrator: the one assigned, or a new account without a password."""
-    from fenlei.accounts import services as accounts
-    from fenlei.accounts.models import User
-
     user = office.get((Role.STREET_ADMIN, street.pk))
-    if user is not None:
-        return user
-    username = "street-admin-" + street.path.rstrip(".").replace(".", "-")
-    user = User.objects.filter(username=username).first()
     if user is None:
-        user = accounts.user_create(
-            by=None,
-            username=username,
-            password=None,
-            display_name=f"{short_name(street)}{_street_word(street)}管理员（演示）",  # demo data, in Chinese
-            organisation=street.name,
-        )
-        accounts.assign(user=user, role=Role.STREET_ADMIN, target=street, by=None)
+        name = f"{short_name(street)}{_street_word(street)}管理员（演示）"  # demo data, in Chinese
+        user = demo_account(street, Role.STREET_ADMIN, "street-admin-", name)
     office[(Role.STREET_ADMIN, street.pk)] = user
     return user
 

@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from fenlei.core.scoping import Scope
 
 
+def fk(to: str, verbose_name, *, null: bool = True, related_name: str = "+", **kwargs) -> models.ForeignKey:
+    """A foreign key as fenlei's models write one: optional unless told (`null`, and then blank in
+    forms), PROTECT unless told, no reverse accessor unless named."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=null,
+        blank=null,
+        on_delete=kwargs.pop("on_delete", models.PROTECT),
+        related_name=related_name,
+        **kwargs,
+    )
+
+
 class Model(models.Model):
     """The base of every fenlei model: timestamps and the audit representation."""
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fenlei.core.attachments import Slot
 from fenlei.core.models import Model, ScopedModel
+from fenlei.core.models import fk as _fk
 from fenlei.core.scoping import Scope
 from fenlei.inspections.choices import (
     PHASE,
@@ -36,18 +37,6 @@ from fenlei.inspections.choices import (
     Step,
     TargetType,
 )
-
-
-def _fk(to: str, verbose_name, *, null: bool = True, related_name: str = "+", **kwargs) -> models.ForeignKey:
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        null=null,
-        blank=null,
-        on_delete=kwargs.pop("on_delete", models.PROTECT),
-        related_name=related_name,
-        **kwargs,
-    )
 
 
 def _coordinate(label):

@@ -67,7 +67,7 @@ from fenlei.inspections.models import (
     RectificationOrder,
 )
 from fenlei.org.models import Hauler, SiteKind
-from fenlei.org.seeding import first_district, places, short_name
+from fenlei.org.seeding import demo_account, first_district, places, short_name
 
 #: At most this many days of inspections, ending yesterday.
 DAYS = 91
@@ -171,23 +171,10 @@ class _Target:
 
 def _inspector(street_or_district, existing: dict):
     """The inspector of an area: one already assigned to it (the demo inspector) or a new account."""
-    from fenlei.accounts import services as accounts
-    from fenlei.accounts.models import User
-
     if street_or_district.pk in existing:
         return existing[street_or_district.pk]
-    username = "inspector-" + street_or_district.path.rstrip(".").replace(".", "-")
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = accounts.user_create(
-            by=None,
-            username=username,
-            password=None,
-            display_name=f"{short_name(street_or_district)}督导员（演示）",  # demo data, in Chinese
-            organisation=street_or_district.name,
-        )
-        accounts.assign(user=user, role=Role.INSPECTOR, target=street_or_district, by=None)
-    return user
+    name = f"{short_name(street_or_district)}督导员（演示）"  # demo data, in Chinese
+    return demo_account(street_or_district, Role.INSPECTOR, "inspector-", name)
 
 
 def _existing_inspectors(areas) -> dict:

@@ -802,6 +802,23 @@ def near(area: Area, rng: random.Random, spread: float = 0.004) -> tuple[Decimal
     )
 
 
+def demo_account(area: Area, role: str, prefix: str, display_name: str):
+    """An account for `role` over `area` that the demo needs to act (an inspector, a street's
+    administrator) where no demo login holds it: named `prefix` + the area's path, without a
+    password (it cannot sign in); the same account on a second run."""
+    from fenlei.accounts import services as accounts
+    from fenlei.accounts.models import User
+
+    username = prefix + area.path.rstrip(".").replace(".", "-")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = accounts.user_create(
+            by=None, username=username, password=None, display_name=display_name, organisation=area.name
+        )
+        accounts.assign(user=user, role=role, target=area, by=None)
+    return user
+
+
 def short_name(area: Area) -> str:
     """An area's name without its kind (丰苑区 → 丰苑, 柳桥街道 → 柳桥, 凤潭社区 → 凤潭)."""
     for suffix in ("街道", "社区", "区", "镇", "乡", "村", "市"):

@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 
 from fenlei.campaign import services
+from fenlei.campaign.choices import Level, Method
+from fenlei.campaign.services import RequirementSpec
 from fenlei.core.services import create
 from fenlei.facilities.models import Container, DropOffPoint
 from fenlei.people.models import LeadingGroup, Supervisor
@@ -61,4 +63,52 @@ def supervisor(pt, by, *, name="王督导"):
 def activity(area, by, *, on):
     return create(
         Activity(area=area, date=on, kind="door_to_door", target="communities", organiser="社区居委会"), by=by
+    )
+
+
+def two_rule_campaign(world, *, publicity_due=(9, 30), demo=True, street_demo=False):
+    """A campaign of 东湖区 whose coverage is a leading group and a publicity activity in the last 30
+    days (the group due 9/30); the demonstration sites (of communities, and of streets if asked) are
+    checked but do not count."""
+    reqs = [
+        RequirementSpec("group", "领导小组", Level.COMMUNITY, Method.RULE, "leading_group", (9, 30), "书记"),
+        RequirementSpec(
+            "publicity",
+            "宣传",
+            Level.COMMUNITY,
+            Method.RULE,
+            "publicity",
+            publicity_due,
+            "宣传委员",
+            params={"days": 30},
+        ),
+    ]
+    if demo:
+        reqs.append(
+            RequirementSpec(
+                "demo",
+                "示范点",
+                Level.COMMUNITY,
+                Method.RULE,
+                "demo_sites",
+                (6, 30),
+                "书记",
+                in_coverage=False,
+            )
+        )
+    if street_demo:
+        reqs.append(
+            RequirementSpec(
+                "street-demo",
+                "示范点",
+                Level.STREET,
+                Method.RULE,
+                "demo_sites",
+                (6, 30),
+                "主任",
+                in_coverage=False,
+            )
+        )
+    return services.create_campaign(
+        area=world.district, year=2026, by=world.users["alice"], requirements=reqs
     )

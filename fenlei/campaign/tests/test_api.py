@@ -16,8 +16,7 @@ from rest_framework.test import APIClient
 from fenlei.campaign import selectors, services
 from fenlei.campaign.choices import DemoState, EvidenceState, ItemState, Level, Method
 from fenlei.campaign.models import CoverageDay, DemoEvent, DemoSite, Evidence, Item, Unit
-from fenlei.campaign.services import RequirementSpec
-from fenlei.campaign.tests.conftest import activity, group, point, supervisor
+from fenlei.campaign.tests.conftest import activity, group, point, supervisor, two_rule_campaign
 from fenlei.core.models import AuditEntry
 from fenlei.core.services import close
 from fenlei.core.testing import files
@@ -56,38 +55,6 @@ def pdf(name="方案.pdf"):
     return files.upload(name, files.pdf_bytes(), "application/pdf")
 
 
-def two_rule_campaign(world):
-    """Coverage is a leading group and a publicity activity in the last 30 days; the demonstration
-    sites are checked but do not count."""
-    reqs = (
-        RequirementSpec("group", "领导小组", Level.COMMUNITY, Method.RULE, "leading_group", (9, 30), "书记"),
-        RequirementSpec(
-            "publicity",
-            "宣传",
-            Level.COMMUNITY,
-            Method.RULE,
-            "publicity",
-            (7, 31),
-            "宣传委员",
-            params={"days": 30},
-        ),
-        RequirementSpec(
-            "demo", "示范点", Level.COMMUNITY, Method.RULE, "demo_sites", (6, 30), "书记", in_coverage=False
-        ),
-        RequirementSpec(
-            "street-demo",
-            "示范点",
-            Level.STREET,
-            Method.RULE,
-            "demo_sites",
-            (6, 30),
-            "主任",
-            in_coverage=False,
-        ),
-    )
-    return services.create_campaign(area=world.district, year=2026, by=world.alice, requirements=reqs)
-
-
 def kept(campaign, area, day, communities, covered):
     return CoverageDay(
         campaign=campaign,
@@ -103,7 +70,7 @@ def kept(campaign, area, day, communities, covered):
 def behind(world, now):
     """a1 covered (before the window), b1 covered in the window; a2 lacks its publicity, whose target
     date (7-31) has passed; b2 has nothing. 甲街道 gained nothing in the 28 days: at risk."""
-    c = two_rule_campaign(world)
+    c = two_rule_campaign(world, publicity_due=(7, 31), street_demo=True)
     CoverageDay.objects.bulk_create(
         [
             kept(c, world.district, D(2026, 7, 6), 4, 1),
@@ -544,7 +511,7 @@ def test_a_place_outside_the_campaign_or_not_an_area(world, campaign):
 
 
 def test_a_snapshot_compared_with_today(world, now):
-    c = two_rule_campaign(world)
+    c = two_rule_campaign(world, publicity_due=(7, 31), street_demo=True)
     group(world.community_a1, world.alice, on=D(2026, 7, 1))
     activity(world.community_a1, world.alice, on=D(2026, 7, 20))
     snap = services.take_snapshot(c, on=D(2026, 6, 30), name="半年度考核", by=world.alice)

@@ -10,10 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fenlei.campaign import selectors, services
-from fenlei.campaign.choices import DemoState, DemoStep, EvidenceState, ItemState, Level, Method
+from fenlei.campaign.choices import DemoState, DemoStep, EvidenceState, ItemState, Level
 from fenlei.campaign.models import CoverageDay, DemoEvent, Item, Unit
-from fenlei.campaign.services import RequirementSpec
-from fenlei.campaign.tests.conftest import activity, group
+from fenlei.campaign.tests.conftest import activity, group, two_rule_campaign
 from fenlei.core.models import AuditEntry
 from fenlei.core.services import close
 from fenlei.inspections import services as inspections
@@ -58,33 +57,10 @@ def test_the_leading_group_rule_flips_with_the_ledger(world, campaign):
     assert (it.met, it.met_since) == (False, None)
 
 
-def _two_rule_campaign(world, now):
-    """A campaign whose coverage is a leading group and a publicity activity in the last 30 days."""
-    reqs = (
-        RequirementSpec("group", "领导小组", Level.COMMUNITY, Method.RULE, "leading_group", (9, 30), "书记"),
-        RequirementSpec(
-            "publicity",
-            "宣传",
-            Level.COMMUNITY,
-            Method.RULE,
-            "publicity",
-            (9, 30),
-            "宣传委员",
-            params={"days": 30},
-        ),
-        RequirementSpec(
-            "demo", "示范点", Level.COMMUNITY, Method.RULE, "demo_sites", (6, 30), "书记", in_coverage=False
-        ),
-    )
-    return services.create_campaign(
-        area=world.district, year=2026, by=world.users["alice"], requirements=reqs
-    )
-
-
 def test_coverage_counts_communities_and_households(world, now):
     """a1: group + activity → covered; a2: group only; b1: both; b2: nothing.
     District: 2 of 4 communities (50%), 2,000 of 4,000 households; each street 1 of 2."""
-    c = _two_rule_campaign(world, now)
+    c = two_rule_campaign(world)
     alice = world.users["alice"]
     for area in (world.community_a1, world.community_a2, world.community_b1):
         group(area, alice)
@@ -109,7 +85,7 @@ def test_coverage_counts_communities_and_households(world, now):
 
 def test_coverage_as_of_a_past_day_is_judged_from_the_records_then(world, now):
     """On 7-10 the 30-day window (6-11 … 7-10) holds b1's activity of 7-05 but not a1's of 7-20."""
-    c = _two_rule_campaign(world, now)
+    c = two_rule_campaign(world)
     alice = world.users["alice"]
     group(world.community_a1, alice)
     group(world.community_b1, alice, on=D(2026, 7, 15))  # set up after 7-10
@@ -157,7 +133,7 @@ def test_forecast_worked_by_hand():
 
 def test_units_at_risk_are_the_uncovered_in_a_street_that_will_miss_the_deadline(world, now):
     """Street A gained nothing in the window (a1 covered before it): it misses; street B gained b1."""
-    c = _two_rule_campaign(world, now)
+    c = two_rule_campaign(world)
     alice = world.users["alice"]
     CoverageDay.objects.bulk_create(
         [
@@ -286,7 +262,7 @@ def test_a_demonstration_site_from_application_to_revocation(world, campaign, no
 
 
 def test_a_snapshot_freezes_the_day_and_compares_with_today(world, now):
-    c = _two_rule_campaign(world, now)
+    c = two_rule_campaign(world)
     alice = world.users["alice"]
     group(world.community_a1, alice, on=D(2026, 7, 1))
     activity(world.community_a1, alice, on=D(2026, 7, 20))

@@ -13,10 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fenlei.campaign import services
-from fenlei.campaign.choices import EvidenceState, ItemState, Level, Method
+from fenlei.campaign.choices import EvidenceState, ItemState
 from fenlei.campaign.models import Campaign, CoverageDay, Evidence, Item, Unit
-from fenlei.campaign.services import RequirementSpec
-from fenlei.campaign.tests.conftest import activity, group, point, supervisor
+from fenlei.campaign.tests.conftest import activity, group, point, supervisor, two_rule_campaign
 from fenlei.core.models import Attachment, AuditEntry
 from fenlei.core.services import close
 from fenlei.core.testing import files
@@ -55,27 +54,6 @@ def page_text(response) -> str:
     return response.content.decode()
 
 
-def _two_rule_campaign(world):
-    """Coverage is a leading group and a publicity activity in the last 30 days (both due 9/30)."""
-    reqs = (
-        RequirementSpec("group", "领导小组", Level.COMMUNITY, Method.RULE, "leading_group", (9, 30), "书记"),
-        RequirementSpec(
-            "publicity",
-            "宣传",
-            Level.COMMUNITY,
-            Method.RULE,
-            "publicity",
-            (9, 30),
-            "宣传委员",
-            params={"days": 30},
-        ),
-        RequirementSpec(
-            "demo", "示范点", Level.COMMUNITY, Method.RULE, "demo_sites", (6, 30), "书记", in_coverage=False
-        ),
-    )
-    return services.create_campaign(area=world.district, year=2026, by=world.alice, requirements=reqs)
-
-
 def _day(campaign, area, day, covered, communities):
     CoverageDay.objects.create(
         campaign=campaign,
@@ -95,7 +73,7 @@ def paced(world, now):
     covered too. District: 1 gained in 28 days, 2 left → 56 days → 9-28, on track (needed 2 in 58
     days). Street A gained nothing: at risk, so its uncovered a2 is at risk; street B: 1 in 28 days,
     1 left → 8-31."""
-    c = _two_rule_campaign(world)
+    c = two_rule_campaign(world)
     _day(c, world.district, D(2026, 7, 6), 1, 4)
     _day(c, world.street_a, D(2026, 7, 6), 1, 2)
     _day(c, world.street_b, D(2026, 7, 6), 0, 2)
