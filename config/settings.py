@@ -421,6 +421,6 @@ FENLEI_REPEAT_DAYS = env_int("FENLEI_REPEAT_DAYS", 30, minimum=1, maximum=366)
 #: Inspections a target should have each month, unless a quota set by the office says otherwise.
 FENLEI_INSPECTIONS_PER_MONTH = env_int("FENLEI_INSPECTIONS_PER_MONTH", 2, minimum=0, maximum=62)
 #: Stale campaign units a page judges again before it reads (the daily job judges the rest).
-FENLEI_CAMPAIGN_REFRESH_LIMIT = env_int("FENLEI_CAMPAIGN_REFRESH_LIMIT", 300, minimum=0, maximum=100000)
+FENLEI_CAMPAIGN_REFRESH_LIMIT = env_int("FENLEI_CAMPAIGN_REFRESH_LIMIT", 100, minimum=0, maximum=100000)
 #: Targets on one inspector's list for a day.
 FENLEI_PLAN_TARGETS_PER_DAY = env_int("FENLEI_PLAN_TARGETS_PER_DAY", 8, minimum=1, maximum=200)

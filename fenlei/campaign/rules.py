@@ -14,6 +14,7 @@ in docs/campaign-rules.md; a new rule is a subclass registered in `REGISTRY`.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -140,12 +141,16 @@ def _day(value) -> str:
 
 
 def _open_on(on: datetime.date, start: str | None = None) -> Q:
-    """Rows open on `on`: not closed by then, and (when `start` names a date field) begun by then."""
+    """Rows open on `on`: not closed by then, and (when `start` names a date field) begun by then —
+    else entered by the end of that day (a range on the time, so no function runs per row)."""
+    from django.utils import timezone
+
+    end = timezone.make_aware(datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time()))
     q = Q(closed_on__isnull=True) | Q(closed_on__gt=on)
     if start:
-        q &= Q(**{f"{start}__lte": on}) | Q(**{f"{start}__isnull": True}, created_at__date__lte=on)
+        q &= Q(**{f"{start}__lte": on}) | Q(**{f"{start}__isnull": True}, created_at__lt=end)
     else:
-        q &= Q(created_at__date__lte=on)
+        q &= Q(created_at__lt=end)
     return q
 
 
@@ -197,9 +202,16 @@ def _owner(units: list[UnitRef]) -> Callable[[str], int | None]:
     return find
 
 
+@functools.lru_cache(maxsize=64)
+def _list_url(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
 def _list_link(name: str, unit: UnitRef, label: str) -> list[str]:
+    from django.urls import get_script_prefix
+
     param = "street" if unit.level == Level.STREET else "community"
-    return [label, f"{reverse(name)}?{param}={unit.area_id}"]
+    return [label, f"{_list_url(name, get_script_prefix())}?{param}={unit.area_id}"]
 
 
 class Rule:

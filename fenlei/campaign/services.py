@@ -430,10 +430,10 @@ def _refresh_chunk(campaign, pks: list[int], reqs: dict, day: datetime.date, now
     with transaction.atomic():
         # clean first: a ledger write during the judging marks the unit again, to be judged next time
         Unit.objects.filter(pk__in=pks, dirty=True).update(dirty=False)
-        units = list(Unit.objects.filter(pk__in=pks).select_related("area"))
-        refs = [rules.UnitRef(u.area_id, u.area.path, u.level) for u in units]
+        units = list(Unit.objects.filter(pk__in=pks).select_related("area").order_by())
+        refs = [rules.UnitRef(u.area_id, u.area_path, u.level) for u in units]
         results = evaluate(campaign, refs, day)
-        items = list(Item.objects.filter(unit_id__in=pks))
+        items = list(Item.objects.filter(unit_id__in=pks).order_by())
         by_unit: dict[int, list[Item]] = defaultdict(list)
         changed = []
         for item in items:
@@ -706,9 +706,12 @@ def take_snapshot(campaign: Campaign, *, on: datetime.date, name: str, by) -> Sn
         chunk = units[start : start + CHUNK]
         refs = [rules.UnitRef(a, p, lv) for a, p, lv, _s, _h in chunk]
         results = evaluate(campaign, refs, on)
+        by_area: dict[int, list] = defaultdict(list)
+        for (rid, aid), res in results.items():
+            by_area[aid].append((rid, res))
         s_items, s_units = [], []
         for a, p, lv, street, households in chunk:
-            mine = [(rid, res) for (rid, aid), res in results.items() if aid == a]
+            mine = by_area[a]
             counted = [res.met for rid, res in mine if reqs[rid].in_coverage]
             for rid, res in mine:
                 s_items.append(
