@@ -1,5 +1,5 @@
 """Run the benchmarks: `python -m bench [--scale city|district] [--runs N]
-[--only pages|ledgers|measures|inspections|collection-ingest]`.
+[--only pages|ledgers|measures|inspections|collection-ingest|campaign]`.
 
 Builds (once) a seeded database of the chosen scale in bench/out/ (or uses DATABASE_URL), then
 measures the server time and query count of the structure's pages through Django's test client,
@@ -20,6 +20,11 @@ inspection measures and coverage selectors.
 The collection ingest benchmark (bench/collection_ingest.py; only with `--only collection-ingest`,
 and meant for `--scale district` on SQLite) posts a year of generated device batches to a real
 server's ingest endpoint and writes bench/out/results-collection-ingest-<vendor>.json.
+
+The campaign benchmark (bench/campaign.py; only with `--only campaign`) sets up a full-coverage
+campaign over the seeded world's root (once), times the daily job's parts, the overview, the
+campaign and unit pages and the judging of units, and writes
+bench/out/results-campaign-<scale>-<vendor>.json.
 """
 
 from __future__ import annotations
@@ -40,8 +45,11 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument(
         "--only",
-        choices=("pages", "ledgers", "measures", "inspections", "collection-ingest"),
-        help="run one benchmark (default: measures, pages and ledgers; collection-ingest only when named)",
+        choices=("pages", "ledgers", "measures", "inspections", "collection-ingest", "campaign"),
+        help=(
+            "run one benchmark (default: measures, pages and ledgers; collection-ingest and campaign "
+            "only when named)"
+        ),
     )
     parser.add_argument(
         "--measures-runs", type=int, default=300, help="random cases of the measures benchmark"
@@ -73,6 +81,33 @@ def main(argv=None) -> int:
     parser.add_argument("--trips", action="store_true", help="collection ingest: pick-ups name trips")
     parser.add_argument(
         "--keep", action="store_true", help="collection ingest: keep the batches and databases"
+    )
+    parser.add_argument(
+        "--daily-runs", type=int, default=3, help="campaign: runs of each part of the daily job (default: 3)"
+    )
+    parser.add_argument(
+        "--campaign-year", type=int, help="campaign: the campaign's year (default: this year)"
+    )
+    parser.add_argument(
+        "--shift-days",
+        type=int,
+        help="campaign: days to shift the campaign's dates (default: today falls on its 3 August)",
+    )
+    parser.add_argument(
+        "--backfill-every",
+        type=int,
+        default=7,
+        help="campaign: days between the coverage days kept when it is set up (default: 7)",
+    )
+    parser.add_argument(
+        "--campaign-parts",
+        default="daily,overview,pages,judging",
+        help="campaign: which parts to run, comma-separated (default: daily,overview,pages,judging)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="campaign: also write cProfile and slowest-query reports to bench/out/profile-campaign-<vendor>/",
     )
     args = parser.parse_args(argv)
 
@@ -112,6 +147,9 @@ def main(argv=None) -> int:
     if args.only == "collection-ingest":
         run_collection_ingest(args, vendor)
         return 0
+    if args.only == "campaign":
+        run_campaign(args, vendor)
+        return 0
     if args.only != "ledgers":
         run_pages(args, vendor)
     if args.only != "pages":
@@ -137,6 +175,37 @@ def run_collection_ingest(args, vendor: str) -> None:
         )
     )
     collection_ingest.print_table(results)
+    print(f"\nwritten to {path.relative_to(HERE.parent)}")
+
+
+def run_campaign(args, vendor: str) -> None:
+    from bench import campaign
+
+    parts = tuple(p.strip() for p in args.campaign_parts.split(",") if p.strip())
+    unknown = set(parts) - set(campaign.PARTS)
+    if unknown:
+        raise SystemExit(f"unknown campaign parts: {', '.join(sorted(unknown))}")
+    results = campaign.run(
+        runs=args.runs,
+        daily_runs=args.daily_runs,
+        year=args.campaign_year,
+        shift_days=args.shift_days,
+        every=args.backfill_every,
+        profile_dir=OUT / f"profile-campaign-{vendor}" if args.profile else None,
+        parts=parts,
+    )
+    print(f"\ncampaign, {args.scale} scale on {vendor}")
+    campaign.print_table(results)
+    path = OUT / f"results-campaign-{args.scale}-{vendor}.json"
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    if not results["build"] and previous.get("build"):  # the campaign was set up by an earlier run
+        results.update(build=previous["build"], build_s=previous.get("build_s"), build_reused=True)
+    for part in campaign.PARTS:  # a partial run keeps the other parts' last figures
+        if part not in results and part in previous:
+            results[part] = previous[part]
+    path.write_text(
+        json.dumps({**results, "scale": args.scale, "database": vendor}, ensure_ascii=False, indent=2)
+    )
     print(f"\nwritten to {path.relative_to(HERE.parent)}")
 
 
