@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fenlei.collection",
     "fenlei.inspections",
     "fenlei.campaign",
+    "fenlei.public",
 ]
 
 MIDDLEWARE = [
