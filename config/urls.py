@@ -18,6 +18,7 @@ urlpatterns = [
     path("collection/", include("fenlei.collection.urls")),
     path("inspections/", include("fenlei.inspections.urls")),
     path("campaign/", include("fenlei.campaign.urls")),
+    path("which-bin/", include("fenlei.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),

@@ -151,3 +151,17 @@ def lookup(query: str, idx: Index | None = None) -> Answer:
     if is_latin(q) and initials_of(q) != q:
         pass
     return Answer(query, UNKNOWN, 0.0, "dictionary")
+
+
+def similar(name: str, idx: Index, n: int = 5) -> list[str]:
+    """Items of the same category that share the most characters with `name`."""
+    category = idx.category.get(name)
+    if category is None:
+        return []
+    chars = set(name)
+    scored = [
+        (len(chars & set(other)), -len(other), other)
+        for other, c in idx.category.items()
+        if c == category and other != name and chars & set(other)
+    ]
+    return [other for _s, _l, other in sorted(scored, reverse=True)[:n]]

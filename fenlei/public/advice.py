@@ -1,0 +1,25 @@
+"""How to put an item out, by category (an item's own advice, where the office wrote one, comes first)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ADVICE = {
+    "food": _(
+        "Drain liquids and remove the bag: put the food itself in the food-waste bin, the bag in residual waste."
+    ),
+    "residual": _("Put it in the residual-waste bin, bagged."),
+    "recyclable": _(
+        "Keep it clean and dry; flatten boxes and bundle paper; put it in the recyclables bin or hand it to a recycler."
+    ),
+    "hazardous": _(
+        "Keep it whole and sealed (tape battery ends, keep lamps unbroken) and take it to the red hazardous-waste bin or a collection point."
+    ),
+    "bulky": _(
+        "Book a bulky-waste pick-up with your community or property company; do not leave it by the bins."
+    ),
+    "renovation": _("Bag it and take it to the renovation-waste point your community names."),
+    "other": _("Not household waste: ask your community where it goes."),
+}
+
+
+def advice_for(item_advice: str, category: str) -> str:
+    return item_advice or str(ADVICE.get(category, ""))
