@@ -98,7 +98,7 @@ def _coverage(rows) -> Coverage:
     return c
 
 
-_TALLY = {
+TALLY = {
     "n": Count("pk"),
     "covered_n": Count("pk", filter=Q(covered=True)),
     "h": Sum("households"),
@@ -143,7 +143,7 @@ def overview(campaign: Campaign, area: Area, *, today: datetime.date | None = No
         row["child"]: row
         for row in communities.annotate(child=Substr("area_path", 1, child_len))
         .values("child")
-        .annotate(**_TALLY)
+        .annotate(**TALLY)
     }
     total = _coverage(by_child.values())
     # the burn-up: the kept days of this area, and today's count from the units
@@ -257,9 +257,9 @@ def compare(snapshot: Snapshot, area: Area, *, limit: int = 200) -> Comparison:
     then_rows = (
         SnapshotUnit.objects.filter(snapshot=snapshot, level=Level.COMMUNITY)
         .filter(subtree_q("area_path", area.path))
-        .aggregate(**_TALLY)
+        .aggregate(**TALLY)
     )
-    now_rows = units_in(campaign, area).filter(level=Level.COMMUNITY).aggregate(**_TALLY)
+    now_rows = units_in(campaign, area).filter(level=Level.COMMUNITY).aggregate(**TALLY)
     then_items = {
         (a, r): met
         for a, r, met in SnapshotItem.objects.filter(snapshot=snapshot)
@@ -282,3 +282,34 @@ def compare(snapshot: Snapshot, area: Area, *, limit: int = 200) -> Comparison:
         if len(changed) < limit:
             changed.append((item.unit.area, item.requirement, before, item.met))
     return Comparison(snapshot, _coverage([then_rows]), _coverage([now_rows]), changed, count)
+
+
+def coverage_of(row: dict | None) -> Coverage:
+    """One grouped row of `TALLY` (or none) as a Coverage."""
+    return _coverage([row] if row else [])
+
+
+def compare_children(snapshot: Snapshot, area: Area) -> list[dict]:
+    """The coverage then (in the snapshot) and now of each area one level below `area` (two grouped
+    queries): [{"area", "then", "now"}], in path order."""
+    if area.level >= Level.COMMUNITY:
+        return []
+    child_len = STEP * (area.depth + 2)
+
+    def tally(qs) -> dict[str, dict]:
+        return {
+            row["child"]: row
+            for row in qs.filter(level=Level.COMMUNITY)
+            .filter(subtree_q("area_path", area.path))
+            .annotate(child=Substr("area_path", 1, child_len))
+            .values("child")
+            .annotate(**TALLY)
+        }
+
+    then = tally(SnapshotUnit.objects.filter(snapshot=snapshot))
+    now = tally(Unit.objects.filter(campaign_id=snapshot.campaign_id))
+    areas = {a.path: a for a in Area.objects.filter(path__in=list(set(then) | set(now)))}
+    return [
+        {"area": areas[path], "then": coverage_of(then.get(path)), "now": coverage_of(now.get(path))}
+        for path in sorted(areas)
+    ]

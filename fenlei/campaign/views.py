@@ -29,7 +29,7 @@ from fenlei.campaign.models import Campaign, Evidence, Item, Snapshot, Unit
 from fenlei.campaign.places import areas_above, campaign_area
 from fenlei.core import attachments
 from fenlei.core import services as core_services
-from fenlei.core.models import Attachment, AuditEntry
+from fenlei.core.models import AuditEntry
 from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user, get_for_user
 from fenlei.core.views import ServiceFormView, attach_errors
@@ -332,26 +332,19 @@ def _item_queryset():
 
 
 def _evidence_files(evidence: list[Evidence], item: Item) -> dict[int, list]:
-    """The files of each evidence (one query), with the links that read them through the item."""
-    ct = ContentType.objects.get_for_model(Evidence, for_concrete_model=False)
-    files: dict[int, list] = {e.pk: [] for e in evidence}
-    rows = (
-        Attachment.objects.filter(content_type=ct, object_id__in=list(files), slot="evidence")
-        .select_related("uploaded_by")
-        .order_by("pk")
-    )
-    for a in rows:
-        files[a.object_id].append(
+    """The files of each evidence (one query), with the links that read them."""
+    return {
+        pk: [
             {
                 "file": a,
-                "url": reverse("campaign:evidence-file", args=[a.object_id, a.pk]),
-                "thumb_url": reverse("campaign:evidence-thumbnail", args=[a.object_id, a.pk])
-                if a.thumbnail
-                else "",
+                "url": reverse("campaign:evidence-file", args=[pk, a.pk]),
+                "thumb_url": reverse("campaign:evidence-thumbnail", args=[pk, a.pk]) if a.thumbnail else "",
                 "remove_url": "",
             }
-        )
-    return files
+            for a in found
+        ]
+        for pk, found in attachments.of_rows(Evidence, [e.pk for e in evidence], "evidence").items()
+    }
 
 
 def _history(item: Item, evidence: list[Evidence]):

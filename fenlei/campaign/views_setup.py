@@ -16,8 +16,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Length
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +41,6 @@ from fenlei.campaign.forms_setup import (
 from fenlei.campaign.models import Campaign, CoverageDay, Item, Requirement, Snapshot, SnapshotUnit, Unit
 from fenlei.campaign.places import BadArea as BadQuery
 from fenlei.campaign.places import areas_above, campaign_area
-from fenlei.campaign.services import STEP
 from fenlei.core import services as core_services
 from fenlei.core.roles import Action
 from fenlei.core.scoping import (
@@ -75,37 +74,11 @@ def area_trail(user, campaign: Campaign, area: Area) -> list[dict]:
     return [*trail, {"label": area.name, "query": None}]
 
 
-def bring_current(campaign: Campaign, area: Area) -> None:
-    """Judge the stale units under `area` before a page reads them, while the campaign runs (a past
-    campaign keeps the standing its last day left)."""
-    today = services.today()
-    if campaign.starts_on <= today <= campaign.ends_on:
-        services.refresh_stale(campaign, area.path)
-
-
 def trail(*crumbs: tuple[str, str | None]) -> list[dict]:
     """The page's breadcrumbs, starting from the campaigns' list."""
     return [{"label": _("Campaigns"), "url": reverse("campaign:list")}] + [
         {"label": label, "url": url} for label, url in crumbs
     ]
-
-
-def _coverage(row: dict | None) -> selectors.Coverage:
-    row = row or {}
-    return selectors.Coverage(
-        communities=row.get("n") or 0,
-        covered=row.get("covered_n") or 0,
-        households=row.get("h") or 0,
-        covered_households=row.get("covered_h") or 0,
-    )
-
-
-_TALLY = {
-    "n": Count("pk"),
-    "covered_n": Count("pk", filter=Q(covered=True)),
-    "h": Sum("households"),
-    "covered_h": Sum("households", filter=Q(covered=True)),
-}
 
 
 class _Rollback(Exception):
@@ -324,7 +297,7 @@ class RequirementListView(CampaignPage):
         user = request.user
         campaign = get_campaign(user, pk)
         area = campaign_area(user, campaign, None)
-        bring_current(campaign, area)
+        services.refresh_stale(campaign, area.path)  # a finished campaign is not judged again
         reqs = list(campaign.requirements.prefetch_related("site_kinds"))
         counts = {
             row["requirement_id"]: row
@@ -468,7 +441,7 @@ class ExportView(CampaignPage):
         if not units.exists():
             # the area is seen, but none of its units may be exported by this user
             raise PermissionDenied(_("Your roles do not export this area's checklist."))
-        bring_current(campaign, area)
+        services.refresh_stale(campaign, area.path)  # a finished campaign is not judged again
         items = for_user(user, Action.EXPORT, Item.objects.filter(unit__campaign=campaign)).filter(
             subtree_q("area_path", area.path)
         )
@@ -503,10 +476,10 @@ class SnapshotListView(CampaignPage):
             for row in SnapshotUnit.objects.filter(snapshot__in=snaps, level=Level.COMMUNITY)
             .filter(subtree_q("area_path", area.path))
             .values("snapshot_id")
-            .annotate(**_TALLY)
+            .annotate(**selectors.TALLY)
         }
         for s in snaps:
-            s.coverage = _coverage(then.get(s.pk))
+            s.coverage = selectors.coverage_of(then.get(s.pk))
         return {
             "campaign": campaign,
             "area": area,
@@ -549,32 +522,10 @@ class SnapshotListView(CampaignPage):
 
 
 def by_child(snapshot: Snapshot, area: Area) -> list[dict]:
-    """The coverage then and now of each area one level below `area` (two grouped queries)."""
-    child_len = STEP * (area.depth + 2)
-    if area.level >= Level.COMMUNITY:
-        return []
-
-    def tally(qs) -> dict[str, dict]:
-        return {
-            row["child"]: row
-            for row in qs.filter(level=Level.COMMUNITY)
-            .filter(subtree_q("area_path", area.path))
-            .annotate(child=Substr("area_path", 1, child_len))
-            .values("child")
-            .annotate(**_TALLY)
-        }
-
-    then = tally(SnapshotUnit.objects.filter(snapshot=snapshot))
-    now = tally(Unit.objects.filter(campaign_id=snapshot.campaign_id))
-    areas = {a.path: a for a in Area.objects.filter(path__in=list(set(then) | set(now)))}
+    """The comparison's rows by child area, each with its `?area=` query."""
     return [
-        {
-            "area": areas[path],
-            "query": urlencode({"area": areas[path].pk}),
-            "then": _coverage(then.get(path)),
-            "now": _coverage(now.get(path)),
-        }
-        for path in sorted(areas)
+        {**row, "query": urlencode({"area": row["area"].pk})}
+        for row in selectors.compare_children(snapshot, area)
     ]
 
 
@@ -589,7 +540,7 @@ class SnapshotView(CampaignPage):
         )
         campaign = snapshot.campaign
         area = campaign_area(user, campaign, request.GET.get("area"))
-        bring_current(campaign, area)
+        services.refresh_stale(campaign, area.path)  # a finished campaign is not judged again
         cmp = selectors.compare(snapshot, area, limit=CHANGED_SHOWN)
         changed = [
             {"area": a, "requirement": r, "then": before, "now": after} for a, r, before, after in cmp.changed

@@ -105,6 +105,20 @@ def of_row(row: models.Model, slot: str | None = None) -> models.QuerySet:
     return qs.select_related("uploaded_by")
 
 
+def of_rows(model, pks, slot: str) -> dict:
+    """The files in `slot` of the rows `pks` of `model` (already read through the scoping function),
+    oldest first, in one query: row pk -> [Attachment]."""
+    out: dict = {pk: [] for pk in pks}
+    rows = (
+        Attachment.objects.filter(content_type=_content_type(model), object_id__in=list(out), slot=slot)
+        .select_related("uploaded_by")
+        .order_by("pk")
+    )
+    for a in rows:
+        out.setdefault(a.object_id, []).append(a)
+    return out
+
+
 def _of_outer(model, slot: str) -> models.QuerySet:
     return Attachment.objects.filter(content_type=_content_type(model), object_id=OuterRef("pk"), slot=slot)
 

@@ -10,9 +10,6 @@ detail refresh that unit.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -71,16 +68,9 @@ def at_risk_units(campaign: Campaign, area: Area, overview: selectors.Overview):
     return selectors.at_risk(campaign, area, overview.at_risk_paths)
 
 
-def files_of(model, pks, slot: str) -> dict[int, list[Attachment]]:
-    """The files in `slot` of the rows `pks` of `model` (already read through the scoping function),
-    oldest first, in one query."""
-    out: dict[int, list[Attachment]] = defaultdict(list)
-    rows = Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks), slot=slot
-    ).order_by("pk")
-    for att in rows:
-        out[att.object_id].append(att)
-    return out
+def files_of(model, pks, slot: str):
+    """The files of the rows `pks` (read through the scoping function), in one query."""
+    return attachments.of_rows(model, pks, slot)
 
 
 AREA = OpenApiParameter(
