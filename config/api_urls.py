@@ -13,7 +13,7 @@ urlpatterns = [
     path("collection/", include("fenlei.collection.api.urls")),
     path("inspections/", include("fenlei.inspections.api.urls")),
     path("campaign/", include("fenlei.campaign.api.urls")),
-    path("public/", include("fenlei.public.api")),
+    path("public/", include("fenlei.public.api_urls")),
     path("core/", include("fenlei.core.api_urls")),
     path("notifications/", include("fenlei.core.api_notifications")),
 ]

@@ -318,6 +318,19 @@ FENLEI_NAMING = env_choice(
 # Sorting scheme: two_stream (干湿两分类, recyclables and hazardous collected centrally) or four (四分类).
 FENLEI_SCHEME = env_choice("FENLEI_SCHEME", "two_stream", frozenset({"two_stream", "four"}))
 FENLEI_DISTRICT_NAME = env_str("FENLEI_DISTRICT_NAME", "")
+
+# --- resident services (fenlei.public) ----------------------------------------------------------
+#: Behind a reverse proxy the sender's address is the last X-Forwarded-For hop (public-page limits).
+FENLEI_BEHIND_PROXY = env_bool("FENLEI_BEHIND_PROXY", False)
+#: The rules the item dictionary follows, as the which-bin page shows them.
+FENLEI_ITEM_RULES = env_str("FENLEI_ITEM_RULES", "上海市生活垃圾分类投放指南（2019）")
+#: What one connection may send to the public pages (an hour / a day).
+FENLEI_PUBLIC_REPORTS_PER_HOUR = env_int("FENLEI_PUBLIC_REPORTS_PER_HOUR", 3, minimum=1)
+FENLEI_PUBLIC_REPORTS_PER_DAY = env_int("FENLEI_PUBLIC_REPORTS_PER_DAY", 10, minimum=1)
+FENLEI_PUBLIC_FEEDBACK_PER_HOUR = env_int("FENLEI_PUBLIC_FEEDBACK_PER_HOUR", 20, minimum=1)
+FENLEI_PUBLIC_FEEDBACK_PER_DAY = env_int("FENLEI_PUBLIC_FEEDBACK_PER_DAY", 100, minimum=1)
+FENLEI_PUBLIC_ROUNDS_PER_HOUR = env_int("FENLEI_PUBLIC_ROUNDS_PER_HOUR", 30, minimum=1)
+FENLEI_PUBLIC_ROUNDS_PER_DAY = env_int("FENLEI_PUBLIC_ROUNDS_PER_DAY", 200, minimum=1)
 # Capacity check (R2): bins needed from population (DOMAIN.md; every factor a setting).
 FENLEI_GENERATION_KG_PER_PERSON = env_float("FENLEI_GENERATION_KG_PER_PERSON", 1.0, minimum=0.1, maximum=5)
 FENLEI_DAILY_UNEVENNESS = env_float("FENLEI_DAILY_UNEVENNESS", 1.12, minimum=1, maximum=2)

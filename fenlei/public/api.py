@@ -50,5 +50,4 @@ class LookupApi(APIView):
         return Response({**answer.as_json(), "item": answer.item, "advice": advice})
 
 
-app_name = "public-api"
 urlpatterns = [path("lookup/", LookupApi.as_view(), name="lookup")]

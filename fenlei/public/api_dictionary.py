@@ -1,0 +1,3 @@
+"""The dictionary and the answers residents reported wrong, in the API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The knowledge contest in the API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Residents' reports in the API (Open311-style)."""
+
+urlpatterns: list = []
