@@ -209,9 +209,10 @@ SECURE_SSL_REDIRECT = _HTTPS and env_bool("FENLEI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("FENLEI_HSTS_SECONDS", 31536000 if _HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FENLEI_BEHIND_PROXY", False) else None
-)
+#: Behind a reverse proxy: trust its X-Forwarded-Proto, and take the sender's address (for the
+#: public pages' limits) from the last X-Forwarded-For hop.
+FENLEI_BEHIND_PROXY = env_bool("FENLEI_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if FENLEI_BEHIND_PROXY else None
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -320,8 +321,6 @@ FENLEI_SCHEME = env_choice("FENLEI_SCHEME", "two_stream", frozenset({"two_stream
 FENLEI_DISTRICT_NAME = env_str("FENLEI_DISTRICT_NAME", "")
 
 # --- resident services (fenlei.public) ----------------------------------------------------------
-#: Behind a reverse proxy the sender's address is the last X-Forwarded-For hop (public-page limits).
-FENLEI_BEHIND_PROXY = env_bool("FENLEI_BEHIND_PROXY", False)
 #: The rules the item dictionary follows, as the which-bin page shows them.
 FENLEI_ITEM_RULES = env_str("FENLEI_ITEM_RULES", "上海市生活垃圾分类投放指南（2019）")
 #: What one connection may send to the public pages (an hour / a day).
@@ -331,6 +330,8 @@ FENLEI_PUBLIC_FEEDBACK_PER_HOUR = env_int("FENLEI_PUBLIC_FEEDBACK_PER_HOUR", 20,
 FENLEI_PUBLIC_FEEDBACK_PER_DAY = env_int("FENLEI_PUBLIC_FEEDBACK_PER_DAY", 100, minimum=1)
 FENLEI_PUBLIC_ROUNDS_PER_HOUR = env_int("FENLEI_PUBLIC_ROUNDS_PER_HOUR", 30, minimum=1)
 FENLEI_PUBLIC_ROUNDS_PER_DAY = env_int("FENLEI_PUBLIC_ROUNDS_PER_DAY", 200, minimum=1)
+#: A font with Chinese glyphs for PDFs (guide cards); empty: found among the system's Noto CJK fonts.
+FENLEI_PDF_FONT = env_str("FENLEI_PDF_FONT", "")
 # Capacity check (R2): bins needed from population (DOMAIN.md; every factor a setting).
 FENLEI_GENERATION_KG_PER_PERSON = env_float("FENLEI_GENERATION_KG_PER_PERSON", 1.0, minimum=0.1, maximum=5)
 FENLEI_DAILY_UNEVENNESS = env_float("FENLEI_DAILY_UNEVENNESS", 1.12, minimum=1, maximum=2)
