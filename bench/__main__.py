@@ -112,7 +112,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
-    if args.only in ("inspections", "lookup"):  # each in a database of its own (bench/inspections.py, bench/lookup.py)
+    if args.only in (
+        "inspections",
+        "lookup",
+    ):  # each in a database of its own (bench/inspections.py, bench/lookup.py)
         import subprocess
 
         return subprocess.call([sys.executable, "-m", f"bench.{args.only}"], cwd=HERE.parent)

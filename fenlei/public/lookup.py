@@ -17,7 +17,7 @@ from django.db.models import Count, Max
 
 from fenlei.public import model as model_
 from fenlei.public.choices import UNKNOWN
-from fenlei.public.text import initials_of, is_latin, normal
+from fenlei.public.text import is_latin, normal
 
 #: How sure each way of finding an item is.
 EXACT, ALIAS, PINYIN, INITIALS, TYPO, CONTAINED = 1.0, 1.0, 0.95, 0.9, 0.85, 0.75
@@ -188,9 +188,10 @@ def _from_model(query: str, q: str, idx: Index) -> Answer:
     return Answer(query, guess.category, guess.probability, MODEL, matched_by="model")
 
 
-def similar(name: str, idx: Index, n: int = 5) -> list[str]:
-    """Items of the same category that share the most characters with `name`."""
-    category = idx.category.get(name)
+def similar(name: str, idx: Index, n: int = 5, *, category: str | None = None) -> list[str]:
+    """Items of the same category that share the most characters with `name` (a dictionary item, or
+    any name with the `category` the model suggested for it)."""
+    category = category or idx.category.get(name)
     if category is None:
         return []
     chars = set(name)
