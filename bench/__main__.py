@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument(
         "--only",
-        choices=("pages", "ledgers", "measures", "inspections", "collection-ingest", "campaign"),
+        choices=("pages", "ledgers", "measures", "inspections", "collection-ingest", "campaign", "lookup"),
         help=(
             "run one benchmark (default: measures, pages and ledgers; collection-ingest and campaign "
             "only when named)"
@@ -112,10 +112,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
-    if args.only == "inspections":
+    if args.only in (
+        "inspections",
+        "lookup",
+    ):  # each in a database of its own (bench/inspections.py, bench/lookup.py)
         import subprocess
 
-        return subprocess.call([sys.executable, "-m", "bench.inspections"], cwd=HERE.parent)
+        return subprocess.call([sys.executable, "-m", f"bench.{args.only}"], cwd=HERE.parent)
     if args.only in (None, "measures"):
         # its own district in its own database (bench/out/var-measures), so it runs in a process of its own
         import subprocess

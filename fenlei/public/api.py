@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -32,9 +33,14 @@ class LookupApi(APIView):
                 "name": serializers.CharField(),
                 "category": serializers.CharField(),
                 "confidence": serializers.FloatField(),
-                "source": serializers.CharField(),
-                "item": serializers.CharField(),
+                "source": serializers.ChoiceField(
+                    choices=["dictionary", "model"],
+                    help_text="dictionary: the item was found; model: a suggestion for a name the dictionary "
+                    "does not hold (or, with category unknown, the model was not sure)",
+                ),
+                "item": serializers.CharField(help_text="the dictionary item found; empty for a suggestion"),
                 "advice": serializers.CharField(),
+                "rules": serializers.CharField(help_text="the sorting rules the dictionary follows"),
             },
         ),
     )
@@ -45,9 +51,11 @@ class LookupApi(APIView):
         answer = lookup(query, index())
         advice = ""
         if answer.category != UNKNOWN:
-            item = Item.objects.filter(name=answer.item).only("advice").first()
+            item = Item.objects.filter(name=answer.item).only("advice").first() if answer.item else None
             advice = advice_for(item.advice if item else "", answer.category)
-        return Response({**answer.as_json(), "item": answer.item, "advice": advice})
+        return Response(
+            {**answer.as_json(), "item": answer.item, "advice": advice, "rules": settings.FENLEI_ITEM_RULES}
+        )
 
 
 urlpatterns = [path("lookup/", LookupApi.as_view(), name="lookup")]

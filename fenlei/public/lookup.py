@@ -1,5 +1,7 @@
 """The which-bin lookup: a name, an alias, its pinyin, its pinyin initials, a name with one character
 wrong, or a longer phrase holding a known name → the item and its category, with how sure it is.
+A name the dictionary does not know is answered by a model trained on the dictionary
+(fenlei.public.model): a suggestion with its probability, or "not sure" below the model's threshold.
 
 The dictionary is read from the database once and kept in the process; it is read again when the
 dictionary changes (its row count or latest change differ), so the office's edits show at once.
@@ -13,13 +15,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
+from fenlei.public import model as model_
 from fenlei.public.choices import UNKNOWN
-from fenlei.public.text import initials_of, is_latin, normal
+from fenlei.public.text import is_latin, normal
 
 #: How sure each way of finding an item is.
 EXACT, ALIAS, PINYIN, INITIALS, TYPO, CONTAINED = 1.0, 1.0, 0.95, 0.9, 0.85, 0.75
 #: Initials shared by several items of different categories: the most common category, less sure.
 INITIALS_SHARED = 0.6
+#: Where an answer comes from: the dictionary (one of the ways above) or the model's suggestion.
+DICTIONARY, MODEL = "dictionary", "model"
+#: The ways that find a near name rather than the item itself: the model may overrule them
+#: (fenlei.public.model.OVERRULE).
+GUESSED = ("typo", "contained")
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class Answer:
     query: str
     category: str
     confidence: float
-    source: str  # "dictionary" (the model of the next step will answer "model")
+    source: str  # DICTIONARY or MODEL
     item: str = ""
     matched_by: str = ""
 
@@ -49,17 +57,22 @@ class Index:
         self.pinyin: dict[str, str] = {}
         self.initials: dict[str, list[str]] = defaultdict(list)
         self.deletes: dict[str, set[str]] = defaultdict(set)
+        examples: list[tuple[str, str]] = []
         for name, category, aliases, pinyin, initials in rows:
             self.category[name] = category
             self.pinyin.setdefault(pinyin, name)
             self.initials[initials].append(name)
+            examples.append((name, category))
             for alias in aliases or []:
                 self.alias.setdefault(normal(alias), name)
+                examples.append((normal(alias), category))
         for name in list(self.category) + list(self.alias):
             for key in _deletions(name):
                 self.deletes[key].add(name)
         # longest names first, for a phrase that holds one
         self.by_length = sorted(self.category, key=len, reverse=True)
+        # for names the dictionary does not hold: the model, trained on its names and other names
+        self.model = model_.Model.train(examples)
 
     def resolve(self, name: str) -> str:
         return self.alias.get(name, name)
@@ -114,14 +127,27 @@ def index() -> Index:
 
 
 def lookup(query: str, idx: Index | None = None) -> Answer:
-    """The item `query` names, and its category; `unknown` with no confidence when none is found."""
+    """Which bin `query` goes in: from the dictionary when one of its ways finds the item, else the
+    model's suggestion (source MODEL), or `unknown` with the model's probability below its threshold.
+    The page, the API and `fenlei lookup` all answer through this one function."""
     idx = idx or index()
     q = normal(query)
     if not q:
-        return Answer(query, UNKNOWN, 0.0, "dictionary")
+        return Answer(query, UNKNOWN, 0.0, DICTIONARY)
+    found = _from_dictionary(query, q, idx)
+    if found is None:
+        return _from_model(query, q, idx)
+    if found.matched_by in GUESSED:
+        guess = idx.model.guess(q)
+        if guess is not None and guess.category != found.category and guess.probability >= model_.OVERRULE:
+            # a near name of another category, and the model sure enough it is not that one
+            return _from_model(query, q, idx)
+    return found
 
+
+def _from_dictionary(query: str, q: str, idx: Index) -> Answer | None:
     def found(name: str, confidence: float, how: str) -> Answer:
-        return Answer(query, idx.category[name], confidence, "dictionary", name, how)
+        return Answer(query, idx.category[name], confidence, DICTIONARY, name, how)
 
     if q in idx.category:
         return found(q, EXACT, "name")
@@ -148,14 +174,24 @@ def lookup(query: str, idx: Index | None = None) -> Answer:
         for name in idx.by_length:
             if len(name) >= 2 and len(name) < len(q) and name in q:
                 return found(name, CONTAINED, "contained")
-    if is_latin(q) and initials_of(q) != q:
-        pass
-    return Answer(query, UNKNOWN, 0.0, "dictionary")
+    return None
 
 
-def similar(name: str, idx: Index, n: int = 5) -> list[str]:
-    """Items of the same category that share the most characters with `name`."""
-    category = idx.category.get(name)
+def _from_model(query: str, q: str, idx: Index) -> Answer:
+    """The model's suggestion for a name the dictionary does not hold; "not sure" below THRESHOLD.
+    Pinyin the dictionary does not know is not guessed at (the model reads characters)."""
+    guess = None if is_latin(q) else idx.model.guess(q)
+    if guess is None:
+        return Answer(query, UNKNOWN, 0.0, MODEL, matched_by="model")
+    if guess.probability < model_.THRESHOLD:
+        return Answer(query, UNKNOWN, guess.probability, MODEL, matched_by="model")
+    return Answer(query, guess.category, guess.probability, MODEL, matched_by="model")
+
+
+def similar(name: str, idx: Index, n: int = 5, *, category: str | None = None) -> list[str]:
+    """Items of the same category that share the most characters with `name` (a dictionary item, or
+    any name with the `category` the model suggested for it)."""
+    category = category or idx.category.get(name)
     if category is None:
         return []
     chars = set(name)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views import View
 
 from fenlei.public.advice import advice_for
 from fenlei.public.choices import UNKNOWN, ItemCategory
-from fenlei.public.lookup import index, lookup, similar
+from fenlei.public.lookup import MODEL, index, lookup, similar
 from fenlei.public.models import Item
+from fenlei.public.text import normal
 
 #: The longest question the page reads.
 MAX_QUERY = 40
@@ -27,17 +29,25 @@ class LookupView(View):
 
     def get(self, request):
         query = (request.GET.get("q") or "").strip()[:MAX_QUERY]
-        answer = None
-        context = {"query": query}
+        context = {"query": query, "rules": settings.FENLEI_ITEM_RULES}
         if query:
             idx = index()
             answer = lookup(query, idx)
-            context.update(answer=answer, found=answer.category != UNKNOWN)
-            if answer.category != UNKNOWN:
-                item = Item.objects.filter(name=answer.item).only("advice").first()
+            found = answer.category != UNKNOWN
+            context.update(
+                answer=answer,
+                found=found,
+                suggestion=answer.source == MODEL,
+                percent=round(answer.confidence * 100),
+            )
+            if found:
+                item = None
+                if answer.item:
+                    item = Item.objects.filter(name=answer.item).only("advice").first()
+                name = answer.item or normal(query)
                 context.update(
                     label=category_label(answer.category),
                     advice=advice_for(item.advice if item else "", answer.category),
-                    similar=similar(answer.item, idx),
+                    similar=similar(name, idx, category=answer.category),
                 )
         return render(request, "public/lookup.html", context)

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from fenlei.public.lookup import lookup
+from fenlei.public.model import THRESHOLD
 from fenlei.public.models import Item
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,14 @@ def test_an_alias_finds_its_item():
 
 def test_nothing_known_is_said_honestly():
     answer = lookup("量子纠缠态")
-    assert (answer.category, answer.confidence) == ("unknown", 0.0)
+    assert (answer.category, answer.source) == ("unknown", "model")
+    assert answer.confidence < THRESHOLD
+    assert lookup("   ").as_json() == {
+        "name": "   ",
+        "category": "unknown",
+        "confidence": 0.0,
+        "source": "dictionary",
+    }
 
 
 def test_an_office_edit_is_seen_at_once():
@@ -63,12 +71,14 @@ def test_an_office_edit_is_seen_at_once():
 
 
 def test_the_command_prints_a_json_line_per_name(monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("剩菜剩饭\nscsf\n\n量子纠缠态\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("剩菜剩饭\nscsf\n\n旧塑胶饮水瓶子\n量子纠缠态\n"))
     out = io.StringIO()
     call_command("lookup", "--stdin", "--json", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert rows == [
+    assert rows[:2] == [
         {"name": "剩菜剩饭", "category": "food", "confidence": 1.0, "source": "dictionary"},
         {"name": "scsf", "category": "food", "confidence": 0.9, "source": "dictionary"},
-        {"name": "量子纠缠态", "category": "unknown", "confidence": 0.0, "source": "dictionary"},
     ]
+    assert rows[2:] == [lookup("旧塑胶饮水瓶子").as_json(), lookup("量子纠缠态").as_json()]
+    assert [(r["category"], r["source"]) for r in rows[2:]] == [("recyclable", "model"), ("unknown", "model")]
+    assert set(rows[2]) == {"name", "category", "confidence", "source"}

@@ -15,7 +15,8 @@ from fenlei.public.lookup import index, lookup
 class Command(BaseCommand):
     help = gettext_lazy(
         "Which bin an item goes in: names given, or one per line from standard input (--stdin); with "
-        "--json, one JSON object per line: name, category, confidence, source."
+        "--json, one JSON object per line: name, category, confidence, source (dictionary, or model for a "
+        "name the dictionary does not hold)."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             if json:
                 self.stdout.write(_dumps(answer.as_json()))
             else:
-                self.stdout.write(f"{name}\t{answer.category}\t{answer.confidence:.2f}\t{answer.item}")
+                self.stdout.write(
+                    f"{name}\t{answer.category}\t{answer.confidence:.2f}\t{answer.source}\t{answer.item}"
+                )
 
 
 def _dumps(data: dict) -> str:
