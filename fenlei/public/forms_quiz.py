@@ -24,7 +24,9 @@ class StartForm(forms.Form):
     community = forms.TypedChoiceField(
         label=gettext_lazy("My community"), required=False, coerce=int, empty_value=None
     )
-    school = forms.TypedChoiceField(label=gettext_lazy("Or my school"), required=False, coerce=int, empty_value=None)
+    school = forms.TypedChoiceField(
+        label=gettext_lazy("Or my school"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +110,9 @@ class QuestionForm(forms.Form):
                 self.fields[name].required = False
 
     def clean_options(self) -> list[str]:
-        return [line.strip() for line in (self.cleaned_data.get("options") or "").splitlines() if line.strip()]
+        return [
+            line.strip() for line in (self.cleaned_data.get("options") or "").splitlines() if line.strip()
+        ]
 
     def data_for_service(self) -> dict:
         if self.generated:

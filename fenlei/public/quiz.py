@@ -99,7 +99,9 @@ def askable_items(items: Sequence[Item] | None = None) -> tuple[list[Item], int]
     if items is None:
         items = list(Item.objects.filter(active=True).order_by("name"))
     disputed_ids = set(
-        Feedback.objects.filter(state=FeedbackState.OPEN, item__isnull=False).values_list("item_id", flat=True)
+        Feedback.objects.filter(state=FeedbackState.OPEN, item__isnull=False).values_list(
+            "item_id", flat=True
+        )
     )
     categories_of: dict[str, set[str]] = {}
     for item in items:
@@ -440,9 +442,7 @@ def check_answers(attempt: Attempt, answers) -> list[int]:
         except (TypeError, ValueError):
             value = -1
         if isinstance(answer, bool) or not 0 <= value < len(question["options"]):
-            raise ValidationError(
-                {"answers": _("Question {n}: choose one of its options.").format(n=number)}
-            )
+            raise ValidationError({"answers": _("Question {n}: choose one of its options.").format(n=number)})
         clean.append(value)
     return clean
 
@@ -549,9 +549,7 @@ def _bounds(period) -> tuple[datetime.datetime, datetime.datetime]:
 def finished_rounds(user, period):
     """The rounds finished in `period` that `user` may see (the scoping function's answer)."""
     start, end = _bounds(period)
-    return for_user(
-        user, Action.VIEW, Attempt.objects.filter(finished_at__gte=start, finished_at__lt=end)
-    )
+    return for_user(user, Action.VIEW, Attempt.objects.filter(finished_at__gte=start, finished_at__lt=end))
 
 
 def _figures(queryset) -> dict:

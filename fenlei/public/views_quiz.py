@@ -240,7 +240,9 @@ class QuestionFormView(ServiceFormView):
         return {
             **super().get_context(form),
             "cancel_url": reverse("quiz:question-list"),
-            "intro": _("A question made from the dictionary keeps its wording; only whether it is in use changes.")
+            "intro": _(
+                "A question made from the dictionary keeps its wording; only whether it is in use changes."
+            )
             if form.generated
             else "",
             "nav_active": "publicity",
@@ -253,7 +255,9 @@ class QuestionFormView(ServiceFormView):
 
     def perform(self, form):
         try:
-            return quiz.question_save(question=self.question, by=self.request.user, data=form.data_for_service())
+            return quiz.question_save(
+                question=self.question, by=self.request.user, data=form.data_for_service()
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "answer" in exc.error_dict:
                 raise ValidationError({"right": exc.error_dict["answer"]}) from exc

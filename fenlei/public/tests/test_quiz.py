@@ -58,13 +58,18 @@ def _wrong(attempt) -> list[int]:
 def test_generation_is_deterministic_idempotent_and_audited(db):
     first = quiz.generate(by=None)
     assert first.created > 3000 and first.updated == first.deactivated == 0 and first.skipped > 0
-    made = list(Question.objects.filter(source=QuestionSource.GENERATED).values_list("text", "options", "answer"))
+    made = list(
+        Question.objects.filter(source=QuestionSource.GENERATED).values_list("text", "options", "answer")
+    )
     assert AuditEntry.objects.filter(content_type__model="question").count() == first.created
     again = quiz.generate(by=None)
     assert (again.changed, again.unchanged) == (0, first.created)
-    assert list(
-        Question.objects.filter(source=QuestionSource.GENERATED).values_list("text", "options", "answer")
-    ) == made
+    assert (
+        list(
+            Question.objects.filter(source=QuestionSource.GENERATED).values_list("text", "options", "answer")
+        )
+        == made
+    )
     q = Question.objects.get(text="“剩菜剩饭”属于哪一类？")
     assert q.options == ["湿垃圾", "干垃圾", "可回收物", "有害垃圾"] and q.options[q.answer] == "湿垃圾"
     hazardous = Question.objects.filter(text="下列哪一项属于有害垃圾？").first()
@@ -108,7 +113,9 @@ def test_ambiguous_items_are_left_out(db):
     assert "剩菜剩饭" in names
     assert not names & quiz.DISPUTED
     assert all(i.category in ("food", "residual", "recyclable", "hazardous") for i in items)
-    assert skipped >= Item.objects.exclude(category__in=["food", "residual", "recyclable", "hazardous"]).count()
+    assert (
+        skipped >= Item.objects.exclude(category__in=["food", "residual", "recyclable", "hazardous"]).count()
+    )
 
 
 def test_the_command_generates_and_a_second_run_changes_nothing(db):
@@ -311,7 +318,7 @@ def test_a_resident_plays_a_round_through_the_pages_without_script(questions, wo
     assert response["Location"] == reverse("quiz:round", kwargs={"token": attempt.token})
     html = client.get(response["Location"]).content.decode()
     assert html.count('type="radio"') == sum(len(q["options"]) for q in attempt.questions)
-    assert 'data-answer' not in html  # the right answers stay on the server
+    assert "data-answer" not in html  # the right answers stay on the server
     missing = {f"q{n}": a for n, a in enumerate(_right(attempt), start=1) if n != 4}
     refused = client.post(response["Location"], missing)
     assert refused.status_code == 400 and 'id="question-4"' in refused.content.decode()
@@ -334,7 +341,9 @@ def test_the_start_page_says_when_the_limit_is_reached(questions, world, setting
 
 def test_the_api_deals_scores_once_and_refuses_bad_input(questions, world):
     api = APIClient()
-    response = api.post(reverse("public-api:quiz-rounds"), {"community": world.community_a1.pk}, format="json")
+    response = api.post(
+        reverse("public-api:quiz-rounds"), {"community": world.community_a1.pk}, format="json"
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["total"] == 10 and "answer" not in body["questions"][0] and body["community"] == "甲一社区"
@@ -399,3 +408,31 @@ def test_the_office_pages_follow_the_scope(questions, world, client_for):
     question.refresh_from_db()
     assert question.text == "玻璃瓶属于哪一类？" and not question.active
     assert alice.post(reverse("quiz:question-generate")).status_code == 302
+
+
+# --- demo data -----------------------------------------------------------------------------------------------
+
+
+def test_the_demo_rounds_add_up_to_their_publicity_rows(world):
+    from fenlei.org.models import Site
+    from fenlei.public import seeding_quiz
+    from fenlei.publicity.selectors import activity_totals
+
+    def write(model, objs):
+        from fenlei.core import audit
+        from fenlei.core.models import AuditAction
+
+        model.objects.bulk_create(objs)
+        return audit.log_bulk(objs, AuditAction.CREATE, by=None)
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        written = seeding_quiz.seed(sites=list(Site.objects.all()), rng=random.Random(7), write=write)
+    rounds = Attempt.objects.filter(finished_at__isnull=False)
+    activities = Activity.objects.filter(kind="quiz", organiser=quiz.ORGANISER)
+    assert rounds.count() > 20 and written >= rounds.count() + activities.count()
+    assert activity_totals(activities)["participants"] == rounds.count()
+    assert set(activities.values_list("target", flat=True)) == {"communities", "schools"}
+    for activity in activities:
+        assert activity.area_path == activity.area.path
