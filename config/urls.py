@@ -23,6 +23,7 @@ urlpatterns = [
     path("guide-cards/", include("fenlei.public.urls_cards")),
     path("quiz/", include("fenlei.public.urls_quiz")),
     path("report/", include("fenlei.public.urls_reports")),
+    path("residents/", include("fenlei.public.urls_office")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),

@@ -11,3 +11,6 @@ CASES = [
     Case("public:lookup", EVERYONE, "剩菜剩饭", query=lambda w: {"q": "剩菜剩饭"}),
     Case("public-api:lookup", EVERYONE, "剩菜剩饭", query=lambda w: {"q": "剩菜剩饭"}, api=True),
 ]
+
+# The office's entry page: any signed-in user (it lists only what their roles reach).
+CASES += [Case("residents:index", row(200))]

@@ -57,6 +57,10 @@ def _nav(user):
 
     if can_anywhere(user, Action.VIEW, Campaign):
         items.append(("campaign", _("Campaign"), reverse("campaign:index")))
+    from fenlei.public.models import ResidentReport
+
+    if can_anywhere(user, Action.VIEW, ResidentReport):
+        items.append(("residents", _("Residents"), reverse("residents:index")))
     if can_anywhere(user, Action.VIEW, Category):
         items.append(("taxonomy", _("Categories"), reverse("taxonomy:index")))
     if can_anywhere(user, Action.MANAGE, RoleAssignment):

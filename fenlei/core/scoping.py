@@ -91,7 +91,8 @@ def _target_q(assignment, spec: Scope, action: str) -> Q | None:
         if action == "view":
             return Q()
         area = assignment.area if kind == TargetKind.AREA else None
-        return Q() if area is not None and area.depth <= 1 and area.closed_on is None else None
+        # held over a district or the city (org's AreaLevel 0 and 1), whatever the tree's root is
+        return Q() if area is not None and area.level <= 1 and area.closed_on is None else None
     field = spec.field_for(kind)
     if field is None:
         return None
