@@ -180,7 +180,9 @@ def _reply(reply: str, *, required: bool) -> str:
     if required and not reply:
         raise ValidationError({"reply": _("Say why the answer is kept.")})
     if len(reply) > MAX_REPLY:
-        raise ValidationError({"reply": _("The reply is too long (at most {n} characters).").format(n=MAX_REPLY)})
+        raise ValidationError(
+            {"reply": _("The reply is too long (at most {n} characters).").format(n=MAX_REPLY)}
+        )
     return reply
 
 
@@ -210,9 +212,7 @@ def open_reports(*, query: str, item: Item | None = None) -> list[Feedback]:
     q = Q(query=query)
     if item is not None and item.pk is not None:
         q |= Q(item=item)
-    return list(
-        Feedback.objects.select_for_update().filter(q, state=FeedbackState.OPEN).order_by("pk")
-    )
+    return list(Feedback.objects.select_for_update().filter(q, state=FeedbackState.OPEN).order_by("pk"))
 
 
 def feedback_fix(

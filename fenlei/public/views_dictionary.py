@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from fenlei.core.roles import Action
 from fenlei.core import audit
 from fenlei.core.models import AuditEntry
+from fenlei.core.roles import Action
 from fenlei.core.scoping import can_anywhere, for_user, get_for_user, scope_q
 from fenlei.core.views import (
     ScopedDetailView,
@@ -88,7 +88,9 @@ class WrongAnswerView(View):
                 status = 429 if any(e.code == "limit" for e in exc.error_list) else 400
             else:
                 return render(
-                    request, self.template_name, {"query": query, "sent": sent, "lookup_url": _lookup_url(query)}
+                    request,
+                    self.template_name,
+                    {"query": query, "sent": sent, "lookup_url": _lookup_url(query)},
                 )
         return self.show(request, form, query, status=status)
 
@@ -129,7 +131,8 @@ def category_counts(user) -> list[dict]:
         .order_by()
     )
     return [
-        {"code": code, "label": category_label(code), "count": counts.get(code, 0)} for code in ItemCategory.values
+        {"code": code, "label": category_label(code), "count": counts.get(code, 0)}
+        for code in ItemCategory.values
     ]
 
 
@@ -150,7 +153,9 @@ class ItemListView(ScopedListView):
             rules=settings.FENLEI_ITEM_RULES,
             counts=category_counts(user),
             can_add=may(user, Action.ADD, Item),
-            open_reports=for_user(user, Action.VIEW, Feedback.objects.filter(state=FeedbackState.OPEN)).count(),
+            open_reports=for_user(
+                user, Action.VIEW, Feedback.objects.filter(state=FeedbackState.OPEN)
+            ).count(),
             nav_active=NAV,
             breadcrumbs=[{"label": _("Item dictionary"), "url": None}],
         )
@@ -169,9 +174,9 @@ class ItemDetailView(ScopedDetailView):
             label=category_label(obj.category),
             can_close=obj.active and ctx["can_close"],
             can_reopen=not obj.active and ctx["can_close"],
-            reports=for_user(self.request.user, Action.VIEW, Feedback.objects.filter(item=obj, state=FeedbackState.OPEN))[
-                :50
-            ],
+            reports=for_user(
+                self.request.user, Action.VIEW, Feedback.objects.filter(item=obj, state=FeedbackState.OPEN)
+            )[:50],
             nav_active=NAV,
             breadcrumbs=_crumbs({"label": obj.name, "url": None}),
         )
@@ -208,7 +213,9 @@ class ItemCreateView(ItemFormMixin, ServiceFormView):
         return services.item_create(item=Item(**form.item_data()), by=self.request.user)
 
     def success_url(self, result) -> str:
-        messages.success(self.request, _("“{name}” was added; the lookup answers it now.").format(name=result.name))
+        messages.success(
+            self.request, _("“{name}” was added; the lookup answers it now.").format(name=result.name)
+        )
         return reverse("dictionary:item-detail", args=[result.pk])
 
 
@@ -348,7 +355,9 @@ class FeedbackDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         obj, user = self.object, self.request.user
-        same = for_user(user, Action.VIEW, Feedback.objects.filter(query=obj.query)).order_by("-created_at", "-pk")
+        same = for_user(user, Action.VIEW, Feedback.objects.filter(query=obj.query)).order_by(
+            "-created_at", "-pk"
+        )
         now = lookup(obj.query)
         is_open = obj.state == FeedbackState.OPEN
         ctx.update(
@@ -358,7 +367,9 @@ class FeedbackDetailView(ScopedDetailView):
             now_label=category_label(now.category) if now.category != UNKNOWN else "",
             answered_label=category_label(obj.answered) if obj.answered != UNKNOWN else "",
             suggested_label=category_label(obj.suggested) if obj.suggested else "",
-            candidates=search_items(for_user(user, Action.VIEW, Item.objects.filter(active=True)), obj.query)[:10],
+            candidates=search_items(for_user(user, Action.VIEW, Item.objects.filter(active=True)), obj.query)[
+                :10
+            ],
             can_fix=is_open and ctx["can_change"] and may(user, Action.CHANGE, Item),
             can_add_item=is_open and ctx["can_change"] and may(user, Action.ADD, Item),
             nav_active=NAV,
@@ -457,7 +468,9 @@ class FeedbackDismissView(ItemFormMixin, ServiceFormView):
         return reverse("dictionary:feedback-detail", args=[self.feedback.pk])
 
     def perform(self, form):
-        closed = services.feedback_dismiss(feedback=self.feedback, by=self.request.user, reply=form.cleaned_data["reply"])
+        closed = services.feedback_dismiss(
+            feedback=self.feedback, by=self.request.user, reply=form.cleaned_data["reply"]
+        )
         messages.success(self.request, _("The answer was kept; {n} report(s) closed.").format(n=len(closed)))
         return closed
 
