@@ -47,11 +47,11 @@ def _item(w) -> list:
 
 
 def _report(w) -> None:
-    """An open report on 电池 (answered from the dictionary)."""
+    """An open report on 矿泉水瓶 (answered from the dictionary)."""
     from fenlei.public import services_dictionary
 
     w.report = services_dictionary.feedback_submit(
-        query="电池", suggested="recyclable", client="matrix"
+        query="矿泉水瓶", suggested="recyclable", client="matrix"
     ).feedback
 
 
@@ -71,25 +71,25 @@ def _item_body(w) -> dict:
 
 
 def _fix_body(w) -> dict:
-    return {"name": "电池", "category": "hazardous", "aliases_text": "", "advice": "", "reply": "已核对"}
+    return {"name": "矿泉水瓶", "category": "hazardous", "aliases_text": "", "advice": "", "reply": "已核对"}
 
 
 CASES = [
     # residents: public
-    Case("dictionary:wrong-answer", EVERYONE, "电池", query=lambda w: {"q": "电池"}),
+    Case("dictionary:wrong-answer", EVERYONE, "矿泉水瓶", query=lambda w: {"q": "矿泉水瓶"}),
     Case(
         "dictionary:wrong-answer",
         EVERYONE,
-        "电池",
+        "矿泉水瓶",
         method="post",
-        data=lambda w: {"query": "电池", "suggested": "recyclable", "note": ""},
+        data=lambda w: {"query": "矿泉水瓶", "suggested": "recyclable", "note": ""},
     ),
     Case(
         "public-api:feedback",
         row(201, anon=201),
-        "电池",
+        "矿泉水瓶",
         method="post",
-        data=lambda w: {"query": "电池", "suggested": "recyclable"},
+        data=lambda w: {"query": "矿泉水瓶", "suggested": "recyclable"},
         api=True,
     ),
     # the dictionary
@@ -154,11 +154,11 @@ CASES = [
     Case(
         "dictionary:feedback-list", SIGNED_IN, "answered", query=lambda w: {"state": "fixed"}, setup=_report
     ),
-    Case("dictionary:feedback-detail", SEEN, "电池", _report_pk, setup=_report),
+    Case("dictionary:feedback-detail", SEEN, "矿泉水瓶", _report_pk, setup=_report),
     Case(
         "dictionary:feedback-fix",
         OFFICE,
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         setup=_report,
         bugs=street_bug(200),
@@ -167,7 +167,7 @@ CASES = [
     Case(
         "dictionary:feedback-fix",
         OFFICE_SAVES,
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         method="post",
         data=_fix_body,
@@ -178,11 +178,11 @@ CASES = [
     Case(
         "dictionary:feedback-fix",
         OFFICE_SAVES,
-        "电池 as a new item",
+        "矿泉水瓶 as a new item",
         _report_pk,
         method="post",
         query=lambda w: {"new": "1"},
-        data=lambda w: {**_fix_body(w), "name": "电池盒", "category": "recyclable"},
+        data=lambda w: {**_fix_body(w), "name": "矿泉水瓶盒", "category": "recyclable"},
         setup=_report,
         bugs=street_bug(302),
         note=STREET_NOTE,
@@ -190,7 +190,7 @@ CASES = [
     Case(
         "dictionary:feedback-dismiss",
         OFFICE,
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         setup=_report,
         bugs=street_bug(200),
@@ -199,7 +199,7 @@ CASES = [
     Case(
         "dictionary:feedback-dismiss",
         OFFICE_SAVES,
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         method="post",
         data=lambda w: {"reply": "答案无误"},
@@ -259,7 +259,7 @@ CASES = [
     Case(
         "public-api:dictionary-feedback-detail",
         arow(200, nina=404),
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         setup=_report,
         api=True,
@@ -267,7 +267,7 @@ CASES = [
     Case(
         "public-api:dictionary-feedback-history",
         arow(200, nina=404),
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         setup=_report,
         api=True,
@@ -275,7 +275,7 @@ CASES = [
     Case(
         "public-api:dictionary-feedback-fix",
         arow(403, alice=200, nina=404),
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         method="post",
         data=lambda w: {"category": "hazardous", "reply": "已核对"},
@@ -287,7 +287,7 @@ CASES = [
     Case(
         "public-api:dictionary-feedback-dismiss",
         arow(403, alice=200, nina=404),
-        "电池",
+        "矿泉水瓶",
         _report_pk,
         method="post",
         data=lambda w: {"reply": "答案无误"},

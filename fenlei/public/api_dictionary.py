@@ -91,7 +91,7 @@ class WrongAnswerApi(APIView):
                 client=client_digest(request),
             )
         except DjangoValidationError as exc:
-            if any(e.code == "limit" for e in exc.error_list):
+            if getattr(exc, "code", None) == "limit":
                 return Response({"detail": exc.messages[0]}, status=status.HTTP_429_TOO_MANY_REQUESTS)
             raise validation_error(exc) from None
         row = sent.feedback

@@ -85,7 +85,7 @@ class WrongAnswerView(View):
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
-                status = 429 if any(e.code == "limit" for e in exc.error_list) else 400
+                status = 429 if getattr(exc, "code", None) == "limit" else 400
             else:
                 return render(
                     request,
@@ -186,6 +186,15 @@ class ItemDetailView(ScopedDetailView):
 class ItemFormMixin:
     template_name = "core/form.html"
 
+    def perform(self, form):
+        try:
+            return self.save(form)
+        except ValidationError as exc:
+            # the form edits the other names as text: the service's "aliases" is its "aliases_text"
+            if hasattr(exc, "error_dict") and "aliases" in exc.error_dict:
+                exc.error_dict["aliases_text"] = exc.error_dict.pop("aliases")
+            raise
+
     def get_context(self, form) -> dict:
         return {
             **super().get_context(form),
@@ -209,7 +218,7 @@ class ItemCreateView(ItemFormMixin, ServiceFormView):
     def cancel_url(self) -> str:
         return reverse("dictionary:item-list")
 
-    def perform(self, form):
+    def save(self, form):
         return services.item_create(item=Item(**form.item_data()), by=self.request.user)
 
     def success_url(self, result) -> str:
@@ -232,7 +241,7 @@ class ItemEditView(ItemFormMixin, ServiceFormView):
     def cancel_url(self) -> str:
         return reverse("dictionary:item-detail", args=[self.object.pk])
 
-    def perform(self, form):
+    def save(self, form):
         return services.item_update(item=self.object, by=self.request.user, data=form.item_data())
 
     def success_url(self, result) -> str:
@@ -261,7 +270,7 @@ class ItemDeactivateView(ItemFormMixin, ServiceFormView):
     def cancel_url(self) -> str:
         return reverse("dictionary:item-detail", args=[self.object.pk])
 
-    def perform(self, form):
+    def save(self, form):
         service = services.item_reactivate if self.reactivate else services.item_deactivate
         return service(item=self.object, by=self.request.user, note=form.cleaned_data["note"])
 
@@ -431,7 +440,7 @@ class FeedbackFixView(ItemFormMixin, ServiceFormView):
     def cancel_url(self) -> str:
         return reverse("dictionary:feedback-detail", args=[self.feedback.pk])
 
-    def perform(self, form):
+    def save(self, form):
         item, closed = services.feedback_fix(
             feedback=self.feedback,
             item=self.item,
@@ -467,7 +476,7 @@ class FeedbackDismissView(ItemFormMixin, ServiceFormView):
     def cancel_url(self) -> str:
         return reverse("dictionary:feedback-detail", args=[self.feedback.pk])
 
-    def perform(self, form):
+    def save(self, form):
         closed = services.feedback_dismiss(
             feedback=self.feedback, by=self.request.user, reply=form.cleaned_data["reply"]
         )
