@@ -22,20 +22,6 @@ OFFICE_ADDS = row(403, alice=200)
 OFFICE_ADDS_SAVES = row(403, alice=302)
 
 
-#: Street admins (sam, olly) hold their role at depth 1, which `Scope(reference=True)` counts as the
-#: district's level when the tree's root is the district (the fixture world, the demo): the code lets
-#: them change the dictionary. Proposed fix (to the lead): "public.item" and "public.feedback"
-#: read-only for street and community admins in fenlei.core.roles, as "taxonomy" is.
-STREET_NOTE = (
-    "street admins change reference data (Scope(reference=True) grants depth <= 1, a street in a "
-    "district-rooted tree); fix proposed in fenlei.core.roles"
-)
-
-
-def street_bug(code):
-    return {"sam": code, "olly": code}
-
-
 def arow(default, **personas):
     return row(default, anon=API_ANON, **personas)
 
@@ -95,19 +81,17 @@ CASES = [
     # the dictionary
     Case("dictionary:item-list", SIGNED_IN),
     Case("dictionary:item-list", SIGNED_IN, "search", query=lambda w: {"q": "scsf", "category": "food"}),
-    Case("dictionary:item-add", OFFICE_ADDS, bugs=street_bug(200), note=STREET_NOTE),
+    Case("dictionary:item-add", OFFICE_ADDS),
     Case(
         "dictionary:item-add",
         OFFICE_ADDS_SAVES,
         "new item",
         method="post",
         data=_item_body,
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
     Case("dictionary:item-detail", SEEN, "剩菜剩饭", _item),
     Case("dictionary:item-history", SEEN, "剩菜剩饭", _item),
-    Case("dictionary:item-edit", OFFICE, "剩菜剩饭", _item, bugs=street_bug(200), note=STREET_NOTE),
+    Case("dictionary:item-edit", OFFICE, "剩菜剩饭", _item),
     Case(
         "dictionary:item-edit",
         OFFICE_SAVES,
@@ -115,10 +99,8 @@ CASES = [
         _item,
         method="post",
         data=lambda w: {"name": "剩菜剩饭", "category": "food", "aliases_text": "剩饭\n剩菜", "advice": ""},
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
-    Case("dictionary:item-deactivate", OFFICE, "剩菜剩饭", _item, bugs=street_bug(200), note=STREET_NOTE),
+    Case("dictionary:item-deactivate", OFFICE, "剩菜剩饭", _item),
     Case(
         "dictionary:item-deactivate",
         OFFICE_SAVES,
@@ -126,8 +108,6 @@ CASES = [
         _item,
         method="post",
         data=lambda w: {"note": ""},
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
     Case(
         "dictionary:item-reactivate",
@@ -135,8 +115,6 @@ CASES = [
         "剩菜剩饭 out of use",
         _item,
         setup=_out_of_use,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case(
         "dictionary:item-reactivate",
@@ -146,8 +124,6 @@ CASES = [
         method="post",
         data=lambda w: {"note": ""},
         setup=_out_of_use,
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
     # the queue
     Case("dictionary:feedback-list", SIGNED_IN, setup=_report),
@@ -161,8 +137,6 @@ CASES = [
         "矿泉水瓶",
         _report_pk,
         setup=_report,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case(
         "dictionary:feedback-fix",
@@ -172,8 +146,6 @@ CASES = [
         method="post",
         data=_fix_body,
         setup=_report,
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
     Case(
         "dictionary:feedback-fix",
@@ -184,8 +156,6 @@ CASES = [
         query=lambda w: {"new": "1"},
         data=lambda w: {**_fix_body(w), "name": "矿泉水瓶盒", "category": "recyclable"},
         setup=_report,
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
     Case(
         "dictionary:feedback-dismiss",
@@ -193,8 +163,6 @@ CASES = [
         "矿泉水瓶",
         _report_pk,
         setup=_report,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case(
         "dictionary:feedback-dismiss",
@@ -204,8 +172,6 @@ CASES = [
         method="post",
         data=lambda w: {"reply": "答案无误"},
         setup=_report,
-        bugs=street_bug(302),
-        note=STREET_NOTE,
     ),
     # the API
     Case("public-api:dictionary-item-list", arow(200), api=True),
@@ -216,8 +182,6 @@ CASES = [
         method="post",
         data=lambda w: {"name": "矩阵测试物品", "category": "residual", "aliases": ["矩阵物品"]},
         api=True,
-        bugs=street_bug(201),
-        note=STREET_NOTE,
     ),
     Case("public-api:dictionary-item-detail", arow(200, nina=404), "剩菜剩饭", _item, api=True),
     Case(
@@ -228,8 +192,6 @@ CASES = [
         method="patch",
         data=lambda w: {"aliases": ["剩饭", "剩菜"]},
         api=True,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case("public-api:dictionary-item-history", arow(200, nina=404), "剩菜剩饭", _item, api=True),
     Case(
@@ -240,8 +202,6 @@ CASES = [
         method="post",
         data=lambda w: {},
         api=True,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case(
         "public-api:dictionary-item-reopen",
@@ -252,8 +212,6 @@ CASES = [
         data=lambda w: {},
         setup=_out_of_use,
         api=True,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case("public-api:dictionary-feedback-list", arow(200), setup=_report, api=True),
     Case(
@@ -281,8 +239,6 @@ CASES = [
         data=lambda w: {"category": "hazardous", "reply": "已核对"},
         setup=_report,
         api=True,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
     Case(
         "public-api:dictionary-feedback-dismiss",
@@ -293,7 +249,5 @@ CASES = [
         data=lambda w: {"reply": "答案无误"},
         setup=_report,
         api=True,
-        bugs=street_bug(200),
-        note=STREET_NOTE,
     ),
 ]

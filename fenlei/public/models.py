@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fenlei.core.attachments import Slot
@@ -48,6 +49,9 @@ class Item(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dictionary:item-detail", args=[self.pk])
 
     def clean(self) -> None:
         from fenlei.public.text import initials_of, normal, pinyin_of
@@ -99,6 +103,9 @@ class Feedback(Model):
 
     def __str__(self) -> str:
         return f"{self.query} → {self.get_answered_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dictionary:feedback-detail", args=[self.pk])
 
 
 # --- the knowledge contest (知识竞赛) ----------------------------------------------------------------

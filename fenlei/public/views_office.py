@@ -47,7 +47,9 @@ class IndexView(LoginRequiredMixin, View):
                 {
                     "title": _("Item dictionary"),
                     "url": "dictionary:item-list",
-                    "text": _("The items the which-bin page knows, their categories and how to put them out."),
+                    "text": _(
+                        "The items the which-bin page knows, their categories and how to put them out."
+                    ),
                 }
             )
         if can_anywhere(user, Action.VIEW, Attempt):

@@ -221,11 +221,6 @@ def test_other_roles_may_read_but_not_change(world, client_for, persona):
     assert row.state == FeedbackState.OPEN and Item.objects.get(pk=item.pk).category == item.category
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scope(reference=True) lets roles at depth <= 1 change reference data, a street in a "
-    "district-rooted tree; fix proposed in fenlei.core.roles (public.item/public.feedback read-only)",
-)
 def test_a_street_admin_may_not_change_the_dictionary(world, client_for):
     item = Item.objects.get(name="矿泉水瓶")
     assert client_for("sam").get(reverse("dictionary:item-edit", args=[item.pk])).status_code == 403
