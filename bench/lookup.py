@@ -18,10 +18,11 @@ Runs on a database of its own (bench/out/var-lookup/, SQLite) or the DATABASE_UR
    accuracy among answered names, the share answered, the model alone, per category, and the share
    of held-out names that are near duplicates of a training name (one holds the other, or one
    character apart: 塑料瓶 in training, 塑料瓶盖 held out), with the accuracy on each part.
-   The model's constants (fenlei.public.model.TEMPERATURE, THRESHOLD) and the choice between a
-   dictionary "contained" match and a confident model were made on the validation split only (index
-   and model from the fitting split); this benchmark prints that validation study first and the
-   values it would choose, then the held-out figures, which were never used to tune anything.
+   The model's constants (fenlei.public.model.TEMPERATURE, THRESHOLD, OVERRULE, OVERRULE_WEAK) and
+   the weighing of a near name against the model (fenlei.public.lookup.weigh, near_is_weak) were
+   chosen on the validation split only (index and model from the fitting split); this benchmark
+   prints that validation study first and the values it would choose, then the held-out figures,
+   which were never used to tune anything.
 3. Speed: p50/p99 of one lookup in-process over a mix (exact, pinyin, initials, typo, phrase,
    model, unknown), with and without the dictionary-version check; building the index and training
    the model; the public page's server time through Django's test client (p50/p99, queries per
@@ -151,9 +152,10 @@ def model_alone(got: list[dict], threshold: float) -> dict:
 
 def validation_study(train: list[tuple]) -> dict:
     """The tuning, on the validation split only: the temperature (by log loss), the threshold, and
-    whether a "contained" match should give way to a confident model."""
+    when a near name (one character apart, or held in a phrase) gives way to the model: OVERRULE for
+    one that looks like a typo, OVERRULE_WEAK for one that is weak evidence (fenlei.public.lookup.weigh)."""
     from fenlei.public import model as model_
-    from fenlei.public.lookup import GUESSED, Index, _from_dictionary
+    from fenlei.public.lookup import GUESSED, Index, _from_dictionary, near_is_weak, weigh
 
     fit, val = split_validation(train)
     idx = Index(fit)
@@ -168,65 +170,83 @@ def validation_study(train: list[tuple]) -> dict:
     best_t = min(temperatures, key=temperatures.get)
     got = run_names(val, idx)
     candidates = [
-        (g["truth"], _from_dictionary(g["name"], g["name"], idx), idx.model.guess(g["name"])) for g in got
+        (g["truth"], g["name"], _from_dictionary(g["name"], g["name"], idx), idx.model.guess(g["name"]))
+        for g in got
     ]
-    # what overruling costs a resident's real typo: names of the fitting split with one character
-    # replaced by another of the dictionary's characters, found again with the right category
-    rng = random.Random(3)
-    chars = sorted({ch for name, *_r in fit for ch in name if not ch.isascii()})
-    typos = []
-    for name, category, *_r in rng.sample([r for r in fit if len(r[0]) >= 3 and not r[0].isascii()], 400):
-        i = rng.randrange(len(name))
-        q = name[:i] + rng.choice(chars) + name[i + 1 :]
-        if q not in idx.category:
-            typos.append((category, _from_dictionary(q, q, idx), idx.model.guess(q)))
 
-    def answer(found, guess, overrule, th):
-        if found is not None and (
-            found.matched_by not in GUESSED
-            or guess is None
-            or guess.category == found.category
-            or guess.probability < overrule
-        ):
-            return found.category
-        if guess is not None and guess.probability >= th:
+    def typo_set(min_length: int, max_length: int, k: int) -> list[tuple]:
+        # what overruling costs a resident's real typo: names of the fitting split with one character
+        # replaced by another of the dictionary's characters, found again with the right category
+        rng = random.Random(3)
+        chars = sorted({ch for name, *_r in fit for ch in name if not ch.isascii()})
+        pool = [r for r in fit if min_length <= len(r[0]) <= max_length and not r[0].isascii()]
+        typos = []
+        for name, category, *_r in rng.sample(pool, min(k, len(pool))):
+            i = rng.randrange(len(name))
+            q = name[:i] + rng.choice(chars) + name[i + 1 :]
+            if q not in idx.category:
+                typos.append((category, q, _from_dictionary(q, q, idx), idx.model.guess(q)))
+        return typos
+
+    typos = typo_set(3, 99, 400)
+    short_typos = typo_set(2, 2, 200)  # reported, not a condition: one of two characters is half the name
+
+    def answer(q, found, guess, overrule, weak, th):
+        if found is None:
+            if guess is None or guess.probability < th:
+                return None
             return guess.category
-        return None
+        if found.matched_by not in GUESSED:
+            return found.category
+        a = weigh(found, q, guess, idx, threshold=th, overrule=overrule, overrule_weak=weak)
+        return None if a.category == "unknown" else a.category
+
+    def right(cases, *params):
+        return sum(answer(q, found, guess, *params) == truth for truth, q, found, guess in cases) / len(cases)
 
     grid = {}
-    for overrule in (0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.01):
-        for th in (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9):
-            answered = [
-                a == truth for truth, found, guess in candidates if (a := answer(found, guess, overrule, th))
-            ]
-            typos_right = sum(answer(found, guess, overrule, th) == truth for truth, found, guess in typos)
-            grid[(overrule, th)] = (
-                len(answered) / len(got),
-                sum(answered) / max(1, len(answered)),
-                typos_right / len(typos),
-            )
+    for overrule in (0.65, 0.7, 0.8, 0.85, 0.9, 1.01):
+        for weak in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.01):
+            for th in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
+                answered = [
+                    a == truth
+                    for truth, q, found, guess in candidates
+                    if (a := answer(q, found, guess, overrule, weak, th))
+                ]
+                grid[(overrule, weak, th)] = (
+                    len(answered) / len(got),
+                    sum(answered) / max(1, len(answered)),
+                    right(typos, overrule, weak, th),
+                )
     # a resident's typo of a known name is still found (≥ 95% of them right), the issue's floor of
-    # 80% answered; then the most right among the answered
+    # 80% answered; then the most right among the answered (ties: more answered, more typos right)
     chosen = max(
         (k for k, (share, _a, typo) in grid.items() if share >= 0.8 and typo >= 0.95),
-        key=lambda k: (grid[k][1], grid[k][0]),
+        key=lambda k: (round(grid[k][1], 6), round(grid[k][0], 6), grid[k][2]),
     )
-    by_way = defaultdict(lambda: [0, 0, 0])  # how → [names, right by the dictionary, right by the model]
-    for truth, found, guess in candidates:
+    by_way = defaultdict(lambda: [0, 0, 0, 0])  # way → [names, right by the near name, by the model, agree]
+    for truth, q, found, guess in candidates:
         if found is not None and found.matched_by in GUESSED:
-            row = by_way[found.matched_by]
+            strength = "weak" if near_is_weak(q, found, idx) else "typo-like"
+            row = by_way[f"{found.matched_by}, {strength}"]
             row[0] += 1
             row[1] += found.category == truth
             row[2] += guess is not None and guess.category == truth
+            row[3] += guess is not None and guess.category == found.category
+    module = (model_.OVERRULE, model_.OVERRULE_WEAK, model_.THRESHOLD)
     return {
         "fit": len(fit),
         "validation": len(val),
         "log_loss_by_temperature": temperatures,
         "best_temperature": best_t,
-        "grid": {f"overrule {o} threshold {t}": [round(x, 4) for x in cell] for (o, t), cell in grid.items()},
+        "grid": {
+            f"overrule {o} weak {w} threshold {t}": [round(x, 4) for x in cell]
+            for (o, w, t), cell in grid.items()
+        },
         "chosen": {
             "OVERRULE": chosen[0],
-            "THRESHOLD": chosen[1],
+            "OVERRULE_WEAK": chosen[1],
+            "THRESHOLD": chosen[2],
             "answered_share": round(grid[chosen][0], 4),
             "accuracy": round(grid[chosen][1], 4),
             "typos_right": round(grid[chosen][2], 4),
@@ -235,11 +255,20 @@ def validation_study(train: list[tuple]) -> dict:
             "TEMPERATURE": model_.TEMPERATURE,
             "THRESHOLD": model_.THRESHOLD,
             "OVERRULE": model_.OVERRULE,
+            "OVERRULE_WEAK": model_.OVERRULE_WEAK,
+        },
+        "module_figures": {
+            "answered_share": round(grid[module][0], 4),
+            "accuracy": round(grid[module][1], 4),
+            "typos_right": round(grid[module][2], 4),
+            "two_character_typos_right": round(right(short_typos, *module), 4),
         },
         "dictionary_ways": {
-            how: {"names": n, "dictionary_right": d, "model_right": m} for how, (n, d, m) in by_way.items()
+            how: {"names": n, "near_right": d, "model_right": m, "agree": a}
+            for how, (n, d, m, a) in sorted(by_way.items())
         },
         "typos": len(typos),
+        "two_character_typos": len(short_typos),
     }
 
 
@@ -382,27 +411,35 @@ def print_report(r: dict) -> None:
         "  log loss by temperature: "
         + ", ".join(f"{t}: {loss}" for t, loss in v["log_loss_by_temperature"].items())
     )
-    print(
-        "  whole lookup on unseen names (answered share / right among answered) and real typos of known names "
-        "(right), by OVERRULE (rows) × THRESHOLD:"
-    )
-    thresholds = sorted({float(k.split()[-1]) for k in v["grid"]})
-    overrules = sorted({float(k.split()[1]) for k in v["grid"]})
-    print("    " + " " * 6 + "".join(f"{t:>16}" for t in thresholds))
-    for o in overrules:
-        cells = [v["grid"][f"overrule {o} threshold {t}"] for t in thresholds]
-        print(f"    {o:>6}" + "".join(f"{a:>6.0%}/{b:>4.0%}/{c:>4.0%}" for a, b, c in cells))
     c = v["chosen"]
     print(
-        f"  validation picks temperature {v['best_temperature']} (log loss), OVERRULE {c['OVERRULE']} and "
-        f"THRESHOLD {c['THRESHOLD']} (typos ≥95% right and ≥80% answered, then most right: "
-        f"{c['answered_share']:.1%} answered, {c['accuracy']:.1%} right, typos {c['typos_right']:.1%}); "
-        f"the module has {v['module']}"
+        "  whole lookup on unseen names (answered share / right among answered) and real typos of known names "
+        f"(right), at OVERRULE {c['OVERRULE']}, by OVERRULE_WEAK (rows) × THRESHOLD:"
     )
-    print("  near names found for unseen names (names, right by the near name, right by the model):")
+    thresholds = sorted({float(k.split()[-1]) for k in v["grid"]})
+    weaks = sorted({float(k.split()[3]) for k in v["grid"]})
+    print("    " + " " * 6 + "".join(f"{t:>16}" for t in thresholds))
+    for w in weaks:
+        cells = [v["grid"][f"overrule {c['OVERRULE']} weak {w} threshold {t}"] for t in thresholds]
+        print(f"    {w:>6}" + "".join(f"{a:>6.0%}/{b:>4.0%}/{x:>4.0%}" for a, b, x in cells))
+    print(
+        f"  validation picks temperature {v['best_temperature']} (log loss), OVERRULE {c['OVERRULE']}, "
+        f"OVERRULE_WEAK {c['OVERRULE_WEAK']} and THRESHOLD {c['THRESHOLD']} (typos ≥95% right and ≥80% "
+        f"answered, then most right: {c['answered_share']:.1%} answered, {c['accuracy']:.1%} right, typos "
+        f"{c['typos_right']:.1%}); the module has {v['module']}"
+    )
+    mf = v["module_figures"]
+    print(
+        f"  with the module's values: {mf['answered_share']:.1%} answered, {mf['accuracy']:.1%} right, "
+        f"typos {mf['typos_right']:.1%} right ({v['typos']} names of three characters or more with one "
+        f"replaced); two-character names with one replaced (not a condition): "
+        f"{mf['two_character_typos_right']:.1%} right of {v['two_character_typos']}"
+    )
+    print(
+        "  near names found for unseen names (names, right by the near name, right by the model, agreeing):"
+    )
     for how, x in v["dictionary_ways"].items():
-        print(f"    {how:<10} {x['names']:>4} {x['dictionary_right']:>4} {x['model_right']:>4}")
-    print(f"  real typos: {v['typos']} names of the fitting split with one character replaced")
+        print(f"    {how:<22} {x['names']:>4} {x['near_right']:>4} {x['model_right']:>4} {x['agree']:>4}")
     h = r["held_out"]
     w = h["whole_lookup"]
     print(

@@ -8,10 +8,11 @@ the lookup's index is built, in a few tens of milliseconds; pure Python, no nume
 
 Its raw probabilities are far too sure of themselves (naive Bayes counts the same evidence many
 times over), so they are softened by a temperature before they are shown. `TEMPERATURE` (the
-lowest log loss), `THRESHOLD` (below it the lookup says "not sure") and `OVERRULE` (when a near name
-gives way to the model) were chosen on a validation split of the training part of the benchmark's
-data, never on the items held out for measuring: a resident's typo of a known name must still be
-found (≥ 95% right), at least 80% of unseen names answered, then the most answers right.
+lowest log loss), `THRESHOLD` (below it the lookup says "not sure"), `OVERRULE` and `OVERRULE_WEAK`
+(when a near name gives way to the model, see fenlei.public.lookup.weigh) were chosen on a validation
+split of the training part of the benchmark's data, never on the items held out for measuring: a
+resident's typo of a known name must still be found (≥ 95% right), at least 80% of unseen names
+answered, then the most answers right (ties: more answered, then more typos right).
 `python -m bench.lookup` prints that study.
 """
 
@@ -30,11 +31,15 @@ FIRST_WEIGHT = 1.0
 #: The softening of the raw log-probabilities (chosen on the validation split, see the module doc).
 TEMPERATURE = 3.0
 #: Below this calibrated probability the model's answer is "not sure" (chosen likewise).
-THRESHOLD = 0.75
-#: A near name the dictionary found (one character apart, or held in a longer phrase) gives way when
-#: the model puts the query in another category with at least this probability: the model answers,
-#: or says "not sure" below THRESHOLD (chosen likewise).
-OVERRULE = 0.65
+THRESHOLD = 0.65
+#: A near name that looks like a resident's typo (a rare character changed, one missing or swapped,
+#: one that sounds the same) gives way only when the model puts the query in another category with
+#: at least this probability (chosen likewise).
+OVERRULE = 0.9
+#: A near name that is weak evidence (a phrase holding a name, a two-character name, a differing
+#: character many names use) gives way to the model at this probability; below it, and when the model
+#: disagrees, the lookup says "not sure" (chosen likewise).
+OVERRULE_WEAK = 0.7
 
 
 def features(name: str) -> dict[str, float]:

@@ -84,7 +84,7 @@ def test_a_near_name_gives_way_to_a_sure_model_and_stands_when_it_agrees():
     )
     # 纸瓶 is one character from 纸巾 (residual), but every …瓶 is recyclable
     guess = idx.model.guess("纸瓶")
-    assert guess.category == "recyclable" and guess.probability >= model_.OVERRULE
+    assert guess.category == "recyclable" and guess.probability >= model_.OVERRULE_WEAK
     answer = lookup("纸瓶", idx)
     assert answer.source == MODEL and answer.category in ("recyclable", "unknown")
     # a typo the model agrees with stays the dictionary's answer
@@ -103,3 +103,49 @@ def test_the_model_is_rebuilt_with_the_dictionary():
     assert after is not before and after.model is not before.model
     answer = lookup("榴莲果核")
     assert (answer.source, answer.category) == (DICTIONARY, "residual")
+
+
+def test_a_weak_near_name_gives_way_sooner_than_a_typo():
+    from fenlei.public.lookup import TYPO, Answer, weigh
+
+    idx = Index(_rows([("纸巾", "residual"), ("塑料瓶", "recyclable"), ("塑料盒", "recyclable")]))
+
+    def near(query, name, category):
+        return Answer(query, category, TYPO, DICTIONARY, name, "typo", name)
+
+    def guess(category, p):
+        return model_.Guess(category, p, ((category, p),))
+
+    unsure, sure, very_sure = (
+        0.5 * (model_.THRESHOLD + model_.OVERRULE_WEAK),
+        model_.OVERRULE_WEAK,
+        model_.OVERRULE,
+    )
+    weak = near("纸盒", "纸巾", "residual")  # one of two characters changed: maybe another item
+    assert weigh(weak, "纸盒", guess("residual", unsure), idx) == weak  # the model agrees
+    got = weigh(weak, "纸盒", guess("recyclable", unsure), idx)
+    assert (got.category, got.source, got.confidence) == ("unknown", MODEL, unsure)
+    got = weigh(weak, "纸盒", guess("recyclable", sure), idx)
+    assert (got.category, got.source, got.item) == ("recyclable", MODEL, "")
+    typo = near("塑科瓶", "塑料瓶", "recyclable")  # a character no name uses: a resident's typo
+    assert weigh(typo, "塑科瓶", guess("food", sure), idx) == typo
+    assert weigh(typo, "塑科瓶", guess("food", very_sure), idx).category == "food"
+
+
+@pytest.mark.parametrize(
+    ("query", "weak"),
+    [
+        ("剩菜剩板", False),  # one of four characters
+        ("过其药品", False),
+        ("剩菜剩", False),  # one missing
+        ("塑料平", False),  # sounds the same as 塑料瓶
+        ("一大堆剩菜剩饭", True),  # a phrase holding a name
+    ],
+)
+def test_which_near_names_are_weak_evidence(query, weak):
+    from fenlei.public.lookup import _from_dictionary, near_is_weak
+
+    idx = index()
+    found = _from_dictionary(query, query, idx)
+    assert found is not None and found.near
+    assert near_is_weak(query, found, idx) is weak
