@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 
 from fenlei.facilities.choices import FacilityStatus
 from fenlei.facilities.models import DropOffPoint
-from fenlei.org.models import Site
 from fenlei.public.models import Item
 from fenlei.taxonomy import naming
 from fenlei.taxonomy.choices import CategoryKind
@@ -111,8 +110,6 @@ class Font:
     path: str
     #: The face's number inside a collection (.ttc); 0 for a single font.
     number: int = 0
-    bold_path: str = ""
-    bold_number: int = 0
 
 
 def _holds_chinese(path: str, number: int) -> bool:
@@ -121,7 +118,7 @@ def _holds_chinese(path: str, number: int) -> bool:
     try:
         font = TTFont(path, fontNumber=number, lazy=True)
         cmap = font.getBestCmap() or {}
-    except Exception:  # noqa: BLE001 -- an unreadable file is just not a usable font
+    except Exception:  # an unreadable file is just not a usable font
         return False
     return all(ord(c) in cmap for c in "分类垃圾")
 
@@ -134,7 +131,7 @@ def _face_number(path: str) -> int:
 
     try:
         names = [f["name"].getDebugName(1) or "" for f in TTCollection(path, lazy=True).fonts]
-    except Exception:  # noqa: BLE001
+    except Exception:  # not a collection we can read
         return 0
     for preferred in (" SC", "SC", "GB", "Hans"):
         for i, name in enumerate(names):
@@ -168,10 +165,7 @@ def _find(configured: str) -> Font:
         number = _face_number(path)
         if not _holds_chinese(path, number):
             continue
-        bold = path.replace("Regular", "Bold")
-        if bold == path or not Path(bold).is_file() or not _holds_chinese(bold, _face_number(bold)):
-            bold = ""
-        return Font(path, number, bold, _face_number(bold) if bold else 0)
+        return Font(path, number)
     raise FontMissing(", ".join(p for p in candidates if p))
 
 
@@ -236,7 +230,7 @@ def lookup_url(request=None) -> str:
 
 def common_items(n: int = ITEMS_PER_STREAM) -> dict[str, list[str]]:
     """A few well-known items per national category, from the dictionary (at most five queries)."""
-    wanted = {c for c in (s.category for s in naming.streams())}
+    wanted = {s.category for s in naming.streams()}
     found = dict(
         Item.objects.filter(active=True, name__in=COMMON_ITEMS, category__in=wanted).values_list(
             "name", "category"
@@ -343,7 +337,15 @@ class _Pen:
         self.pdf, self.k = pdf, k
 
     def font(self, size: float, *, bold: bool = False) -> None:
-        self.pdf.set_font("cjk-bold" if bold and "cjk-bold" in self.pdf.fonts else "cjk", size=size * self.k)
+        """The CJK face at `size` points; bold is drawn by stroking the letters (a second face of a CJK
+        font would double the time a card takes: loading and subsetting one is most of it)."""
+        from fpdf.enums import TextMode
+
+        self.pdf.set_font("cjk", size=size * self.k)
+        self.pdf.text_mode = TextMode.FILL_STROKE if bold else TextMode.FILL
+        if bold:
+            # fpdf2 writes this width into the text's stroke as points (not millimetres)
+            self.pdf.set_line_width(size * self.k * 0.045)
 
     def fit(self, text: str, width: float, size: float, *, minimum: float, bold: bool = False) -> str:
         """Shrink the font until `text` fits `width`; below `minimum`, cut the text with an ellipsis."""
@@ -398,6 +400,7 @@ class _Pen:
 
     def ink(self, colour: tuple[int, int, int]) -> None:
         self.pdf.set_text_color(*colour)
+        self.pdf.set_draw_color(*colour)
 
     def rect(self, x: float, y: float, w: float, h: float, *, style: str = "F", round_: bool = False) -> None:
         self.pdf.rect(
@@ -545,8 +548,6 @@ def render(cards: list[Card], *, size: str = DEFAULT_SIZE, title: str = "") -> b
     pdf.set_auto_page_break(False)
     pdf.set_margin(0)
     pdf.add_font("cjk", "", font.path, collection_font_number=font.number)
-    if font.bold_path:
-        pdf.add_font("cjk-bold", "", font.bold_path, collection_font_number=font.bold_number)
     pdf.set_title(title or _("Guide cards"))
     pdf.set_creator("fenlei")
     pen = _Pen(pdf, width / SIZES["a6"][0])

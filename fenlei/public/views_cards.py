@@ -50,7 +50,7 @@ def _open_sites(user, **filters):
 
 def _pdf_response(request, sites, *, name: str, page):
     """The PDF of `sites`' cards, or back to `page` with the reason when none can be printed."""
-    form = _size_form(request)
+    form = SizeForm(request.GET)  # no size given: the default
     if not form.is_valid():
         return page(form=form, status=400)
     size = form.cleaned_data["size"]
