@@ -60,13 +60,29 @@ def points(world):
     ]
 
 
+_opened: list[pypdfium2.PdfDocument] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_pdfs():
+    yield
+    while _opened:
+        _opened.pop().close()
+
+
+def opened(path) -> pypdfium2.PdfDocument:
+    pdf = pypdfium2.PdfDocument(str(path))
+    _opened.append(pdf)
+    return pdf
+
+
 def saved(response, tmp_path, name="card.pdf") -> pypdfium2.PdfDocument:
     """The response's PDF written to a real file and opened again."""
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / name
     path.write_bytes(response.content)
-    return pypdfium2.PdfDocument(str(path))
+    return opened(path)
 
 
 def text_of(page) -> str:
@@ -267,6 +283,6 @@ def test_the_command_writes_a_communitys_cards_to_a_file(world, points, tmp_path
     call_command(
         "guide_cards", "--community", str(world.community_a1.pk), "--size", "a5", "--output", str(out)
     )
-    pdf = pypdfium2.PdfDocument(str(out))
+    pdf = opened(out)
     assert len(pdf) == 2 and size_mm(pdf[0]) == (148, 210)
     assert qr_of(pdf[0]) == [LOOKUP]
