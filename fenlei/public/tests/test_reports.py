@@ -464,3 +464,24 @@ def test_the_api_lists_the_places_by_public_name(world):
     assert (
         client.get(reverse("public-api:report-places"), {"community": world.street_a.pk}).status_code == 404
     )
+
+
+# --- the demo ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_seeds_reports_some_ordered_some_declined(world):
+    import random
+
+    from fenlei.public import seeding_reports
+
+    def write(model, objs):  # the seeder writes through the services only
+        raise AssertionError("not used")
+
+    audited = seeding_reports.seed(sites=list(world.sites.values()), rng=random.Random(7), write=write)
+    states = set(ResidentReport.objects.values_list("state", flat=True))
+    assert ResidentReport.objects.count() == seeding_reports.REPORTS and audited > seeding_reports.REPORTS
+    assert states == {ReportState.RECEIVED, ReportState.ORDERED, ReportState.REJECTED}
+    ordered = ResidentReport.objects.filter(state=ReportState.ORDERED).select_related("order")
+    assert all(r.order.inspection_id is None and r.order.area_path == r.area_path for r in ordered)
+    again = seeding_reports.seed(sites=list(world.sites.values()), rng=random.Random(7), write=write)
+    assert ResidentReport.objects.count() == seeding_reports.REPORTS and again == 0  # kept once
