@@ -130,7 +130,9 @@ CASES = [
         api=True,
         multipart=True,
     ),
-    Case("public-api:report-status", EVERYONE, args=lambda w: [w.report.token], api=True, setup=reports_world),
+    Case(
+        "public-api:report-status", EVERYONE, args=lambda w: [w.report.token], api=True, setup=reports_world
+    ),
     Case("public-api:report-places", EVERYONE, api=True),
     Case(
         "public-api:report-places",

@@ -25,8 +25,16 @@ REPORTS = 36
 
 #: What residents write, by kind (demo data, in Chinese).
 SAID = {
-    ReportKind.OVERFLOW: ["垃圾桶满了，溢出来了，周边都是垃圾袋", "晚上八点后投放点桶满溢", "厨余垃圾桶满了没人清"],
-    ReportKind.MIXED: ["看到收运车把分好的垃圾倒在一起", "干湿垃圾混装混运", "清运工人把可回收物和其他垃圾混在一车"],
+    ReportKind.OVERFLOW: [
+        "垃圾桶满了，溢出来了，周边都是垃圾袋",
+        "晚上八点后投放点桶满溢",
+        "厨余垃圾桶满了没人清",
+    ],
+    ReportKind.MIXED: [
+        "看到收运车把分好的垃圾倒在一起",
+        "干湿垃圾混装混运",
+        "清运工人把可回收物和其他垃圾混在一车",
+    ],
     ReportKind.CLOSED: ["投放时间内投放点锁着门", "早上七点半投放点没开", "督导员不在，投放点关着"],
     ReportKind.MISSING_BIN: ["有害垃圾桶不见了", "少了一个可回收物桶", "厨余垃圾桶被拿走了"],
     ReportKind.OTHER: ["投放点异味很重", "宣传栏被撕坏了", "桶盖坏了很久没修"],
