@@ -485,3 +485,28 @@ def test_the_demo_seeds_reports_some_ordered_some_declined(world):
     assert all(r.order.inspection_id is None and r.order.area_path == r.area_path for r in ordered)
     again = seeding_reports.seed(sites=list(world.sites.values()), rng=random.Random(7), write=write)
     assert ResidentReport.objects.count() == seeding_reports.REPORTS and again == 0  # kept once
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_whatever_the_rows(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_for("alice").get(reverse("reports:queue")).status_code == 200
+        return len(ctx.captured_queries)
+
+    file_one(world, key="q0")
+    queries()  # the first request reads what is cached afterwards (content types, the session)
+    one = queries()
+    for i in range(1, 6):
+        report = file_one(world, key=f"q{i}", client=f"c{i}")
+        if i % 2:
+            reports.turn_into_order(
+                report=report,
+                by=world.alice,
+                target_type=TargetType.SITE,
+                target_id=world.sites["a1_estate"].pk,
+                item_id=_item(world, "F2").pk,
+            )
+    assert queries() == one
