@@ -146,9 +146,25 @@ class EscalatedFilterSet(django_filters.FilterSet):
 
 
 def before_photos(order: RectificationOrder):
-    """The inspection's photos of the order's problem (part = the item's code), oldest first."""
+    """The photos of the order's problem, oldest first: the inspection's (part = the item's code), or,
+    for an order issued from a resident's report, the report's photos."""
+    if order.inspection_id is None:
+        from django.apps import apps
+
+        report = apps.get_model("public", "ResidentReport")(pk=order_report_id(order))
+        if report.pk is None:
+            return attachments.of_row(order, "after").none()
+        return attachments.of_row(report, "photo").order_by("pk")
     inspection = Inspection(pk=order.inspection_id)
     return attachments.of_row(inspection, "photo").filter(part=order.item.code).order_by("pk")
+
+
+def order_report_id(order: RectificationOrder) -> int | None:
+    """The id of the resident's report `order` was issued from (None: it was not)."""
+    from django.apps import apps
+
+    report = apps.get_model("public", "ResidentReport")
+    return report.objects.filter(order_id=order.pk).values_list("pk", flat=True).first()
 
 
 def after_photos(order: RectificationOrder):

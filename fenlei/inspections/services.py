@@ -655,10 +655,32 @@ def order_number(inspection: Inspection, item: ChecklistItem) -> str:
 def _issue(
     inspection, item, answer, unit, fields, *, by, now, note, latitude, longitude
 ) -> RectificationOrder:
-    repeat_of = earlier_problem(fields, item, inspection.day)
+    return _create_order(
+        number=order_number(inspection, item),
+        inspection=inspection,
+        answer=answer,
+        item=item,
+        unit=unit,
+        fields=fields,
+        by=by,
+        now=now,
+        day=inspection.day,
+        note=note,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def _create_order(
+    *, number, inspection, answer, item, unit, fields, by, now, day, note, latitude, longitude
+) -> RectificationOrder:
+    """Write one order (inside the caller's transaction): its first step, its audit entry and the
+    notice to the unit addressed. Shared by the orders of an inspection and the orders issued
+    without one (`issue`)."""
+    repeat_of = earlier_problem(fields, item, day)
     summary = item.text if not note else f"{item.text}：{note}"
     order = RectificationOrder(
-        number=order_number(inspection, item),
+        number=number,
         inspection=inspection,
         answer=answer,
         item=item,
@@ -670,7 +692,7 @@ def _issue(
         hauler_id=unit["hauler_id"],
         authority_id=unit["authority_id"],
         state=OrderState.PENDING,
-        deadline=deadline_for(item.severity, inspection.day),
+        deadline=deadline_for(item.severity, day),
         repeat_of=repeat_of,
         issued_by=by,
         issued_at=now,
@@ -685,18 +707,73 @@ def _issue(
     return order
 
 
+def issue(
+    *,
+    by,
+    target_type: str,
+    target,
+    item: ChecklistItem,
+    number: str,
+    note: str = "",
+    hauler_id: int | None = None,
+    latitude=None,
+    longitude=None,
+    now: datetime.datetime | None = None,
+) -> RectificationOrder:
+    """Issue one rectification order without an inspection (a problem reported some other way, e.g.
+    by a resident): `item` must be an item of the target's current checklist; the order is
+    addressed, dated and announced exactly as an inspection's order for that item would be.
+
+    The caller has read `target` through the scoping function. Runs in (or opens) one transaction.
+    """
+    now = now or timezone.now()
+    if target_type not in (TargetType.SITE, TargetType.DROPOFF):
+        raise ValidationError({"target": _("Choose a site or a drop-off point.")})
+    if getattr(target, "closed_on", None) is not None:
+        raise ValidationError({"target": _("“{target}” is closed.").format(target=target)})
+    version = template_for(target_type, target)
+    if version is None or item.version_id != version.pk:
+        raise ValidationError(
+            {"item": _("Choose an item of the checklist in use for “{target}”.").format(target=target)}
+        )
+    fields = target_fields(target_type, target)
+    try:
+        unit = addressee(item, fields, target, hauler_id)
+    except ValidationError as exc:
+        raise ValidationError({"hauler": exc.message_dict.get("answers", exc.messages)}) from None
+    with transaction.atomic():
+        return _create_order(
+            number=number,
+            inspection=None,
+            answer=None,
+            item=item,
+            unit=unit,
+            fields=fields,
+            by=by,
+            now=now,
+            day=timezone.localtime(now).date(),
+            note=note,
+            latitude=_dec(latitude),
+            longitude=_dec(longitude),
+        )
+
+
 def earlier_problem(fields: dict, item: ChecklistItem, day: datetime.date) -> RectificationOrder | None:
-    """An order for the same problem (item code) at the same target within FENLEI_REPEAT_DAYS."""
+    """An order for the same problem (item code) at the same target within FENLEI_REPEAT_DAYS: by
+    its inspection's day, or by the day it was issued when it came without an inspection."""
     since = day - datetime.timedelta(days=settings.FENLEI_REPEAT_DAYS)
     kind = fields["target_type"]
     key = {TargetType.SITE: "site", TargetType.DROPOFF: "dropoff", TargetType.VEHICLE: "vehicle"}[kind]
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return (
         RectificationOrder.objects.filter(
+            Q(inspection__day__gte=since, inspection__day__lte=day)
+            | Q(inspection__isnull=True, issued_at__gte=start, issued_at__lt=end),
             target_type=kind,
             **{key: fields[key]},
             item__code=item.code,
-            inspection__day__gte=since,
-            inspection__day__lte=day,
         )
         .order_by("-issued_at")
         .first()
