@@ -94,6 +94,7 @@ class Feedback(Model):
     reply = models.CharField(_("what the office did"), max_length=200, blank=True)
 
     scope = Scope(reference=True)
+    audit_exclude = Model.audit_exclude | {"client"}
 
     class Meta:
         verbose_name = _("answer reported wrong")
@@ -165,6 +166,7 @@ class Attempt(ScopedModel):
     client = models.CharField(max_length=64, editable=False, db_index=True)
 
     scope = Scope(area="area_path", site="school_id")
+    audit_exclude = Model.audit_exclude | {"client", "token"}
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("contest round")
@@ -223,6 +225,8 @@ class ResidentReport(ScopedModel):
 
     scope = Scope(area="area_path", site="site_id")
     attachment_slots = (Slot("photo", _("Photos"), max_files=3),)
+    #: the follow link's secret and the sender's digest never reach the audit log
+    audit_exclude = Model.audit_exclude | {"token", "client"}
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("resident's report")
@@ -235,3 +239,6 @@ class ResidentReport(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])

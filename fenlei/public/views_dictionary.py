@@ -41,7 +41,7 @@ from fenlei.public.lookup import lookup
 from fenlei.public.models import Feedback, Item
 from fenlei.public.views import category_label
 
-NAV = "dictionary"
+NAV = "residents"
 
 
 def may(user, action: str, model) -> bool:

@@ -139,7 +139,7 @@ class ParticipationView(LoginRequiredMixin, View):
                 "can_export": can_export,
                 "export_query": query.urlencode(),
                 "may_keep": quiz.may_keep_questions(request.user),
-                "nav_active": "publicity",
+                "nav_active": "residents",
                 "breadcrumbs": _crumbs((_("Knowledge contest"), None)),
             },
         )
@@ -212,7 +212,7 @@ class QuestionListView(LoginRequiredMixin, View):
                 "active": active,
                 "q": q,
                 "may_keep": quiz.may_keep_questions(request.user),
-                "nav_active": "publicity",
+                "nav_active": "residents",
                 "breadcrumbs": _crumbs(
                     (_("Knowledge contest"), reverse("quiz:participation")), (_("Questions"), None)
                 ),
@@ -245,7 +245,7 @@ class QuestionFormView(ServiceFormView):
             )
             if form.generated
             else "",
-            "nav_active": "publicity",
+            "nav_active": "residents",
             "breadcrumbs": _crumbs(
                 (_("Knowledge contest"), reverse("quiz:participation")),
                 (_("Questions"), reverse("quiz:question-list")),

@@ -32,7 +32,7 @@ from fenlei.public.choices import ReportKind, ReportState
 from fenlei.public.forms_reports import DeclineForm, OrderForm, ReportForm, split_target
 from fenlei.public.models import ResidentReport
 
-NAV = {"nav_active": "inspections"}
+NAV = {"nav_active": "residents"}
 
 
 def _private(response):
