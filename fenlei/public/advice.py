@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from fenlei.public.choices import ItemCategory
+
 ADVICE = {
     "food": _(
         "Drain liquids and remove the bag: put the food itself in the food-waste bin, the bag in residual waste."
@@ -23,3 +25,11 @@ ADVICE = {
 
 def advice_for(item_advice: str, category: str) -> str:
     return item_advice or str(ADVICE.get(category, ""))
+
+
+def category_label(code: str) -> str:
+    """The category's name as the district calls it (e.g. 湿垃圾 under Shanghai's naming)."""
+    from fenlei.taxonomy.naming import stream_for_category
+
+    stream = stream_for_category(code)
+    return stream.label if stream is not None else str(ItemCategory(code).label)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemCategory(models.TextChoices):
@@ -44,6 +45,6 @@ class ReportKind(models.TextChoices):
 class ReportState(models.TextChoices):
     """Where a resident's report stands. Once it is an order, the order's own state goes on."""
 
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("resident report", "Received")
     ORDERED = "ordered", _("Rectification ordered")
     REJECTED = "rejected", _("Not taken up")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fenlei.public.advice import category_label
 from fenlei.public.choices import FeedbackState, ItemCategory
 from fenlei.public.models import Feedback, Item
 from fenlei.public.text import is_latin, normal
@@ -28,10 +30,18 @@ def search_items(queryset, value: str):
     return queryset.filter(q)
 
 
+def _category_choices():
+    """The categories as the district calls them (the filter's options)."""
+    return [(code, category_label(code)) for code in ItemCategory.values]
+
+
 class ItemFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=ItemCategory.choices)
-    active = django_filters.BooleanFilter(label=_("In use"))
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=_category_choices)
+    active = django_filters.BooleanFilter(
+        label=_("In use"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("In use")), ("false", _("Out of use"))]),
+    )
 
     class Meta:
         model = Item

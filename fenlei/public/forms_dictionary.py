@@ -97,7 +97,7 @@ class WrongAnswerForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from fenlei.public.views import category_label
+        from fenlei.public.advice import category_label
 
         super().__init__(*args, **kwargs)
         # the categories as the district names them (湿垃圾 under Shanghai's naming)

@@ -6,22 +6,14 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views import View
 
-from fenlei.public.advice import advice_for
-from fenlei.public.choices import UNKNOWN, ItemCategory
+from fenlei.public.advice import advice_for, category_label
+from fenlei.public.choices import UNKNOWN
 from fenlei.public.lookup import MODEL, index, lookup, similar
 from fenlei.public.models import Item
 from fenlei.public.text import normal
 
 #: The longest question the page reads.
 MAX_QUERY = 40
-
-
-def category_label(code: str) -> str:
-    """The category's name as the district calls it (e.g. 湿垃圾 under Shanghai's naming)."""
-    from fenlei.taxonomy.naming import stream_for_category
-
-    stream = stream_for_category(code)
-    return stream.label if stream is not None else str(ItemCategory(code).label)
 
 
 class LookupView(View):

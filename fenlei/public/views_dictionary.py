@@ -33,13 +33,13 @@ from fenlei.core.views import (
     attach_errors,
 )
 from fenlei.public import services_dictionary as services
+from fenlei.public.advice import category_label
 from fenlei.public.choices import UNKNOWN, FeedbackState, ItemCategory
 from fenlei.public.filtersets_dictionary import FeedbackFilterSet, ItemFilterSet, search_items
 from fenlei.public.forms_dictionary import DismissForm, FixForm, ItemForm, NoteForm, WrongAnswerForm
 from fenlei.public.limits import client_digest
 from fenlei.public.lookup import lookup
 from fenlei.public.models import Feedback, Item
-from fenlei.public.views import category_label
 
 NAV = "residents"
 

@@ -11,3 +11,11 @@ def wrong_answer_form(query: str):
     from fenlei.public.forms_dictionary import WrongAnswerForm
 
     return WrongAnswerForm(initial={"query": query})
+
+
+@register.filter
+def category_label(code: str) -> str:
+    """A category's name as the district calls it (湿垃圾/干垃圾 under Shanghai's naming)."""
+    from fenlei.public.advice import category_label as label
+
+    return label(code) if code else ""

@@ -88,6 +88,7 @@ def test_over_the_limits_a_report_is_refused_with_a_clear_message(settings):
     assert response.status_code == 429
     assert "at most 2" in response.content.decode()
     api = APIClient()
+    api.cookies["fenlei_language"] = "en"
     response = api.post(reverse("public-api:feedback"), {"query": "玻璃瓶"}, format="json")
     assert response.status_code == 429 and "at most 2" in response.json()["detail"]
     assert not Feedback.objects.filter(query="玻璃瓶").exists()
