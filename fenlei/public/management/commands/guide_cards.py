@@ -20,7 +20,7 @@ from fenlei.public.views_cards import COMMUNITY_KINDS, STREET_KINDS
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Write the guide cards of a community's (or a street's) open sites, or of one site, to one PDF, "
         "a card a page."
     )

@@ -13,7 +13,7 @@ from fenlei.public.lookup import index, lookup
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Which bin an item goes in: names given, or one per line from standard input (--stdin); with "
         "--json, one JSON object per line: name, category, confidence, source (dictionary, or model for a "
         "name the dictionary does not hold)."

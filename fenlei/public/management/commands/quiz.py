@@ -12,7 +12,7 @@ from fenlei.public import quiz
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "The knowledge contest. generate: make the questions the item dictionary gives (new items get "
         "questions, changed items changed ones, items gone or ambiguous none); running it again changes nothing."
     )
