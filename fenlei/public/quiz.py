@@ -82,6 +82,19 @@ class Generated:
     unchanged: int = 0
     skipped: int = 0
 
+    def summary(self) -> str:
+        """The run in a sentence, in the reader's language (the page's message, the command's output)."""
+        return _(
+            "Questions from the dictionary: {created} new, {updated} changed, {deactivated} out of use, "
+            "{unchanged} unchanged; {skipped} ambiguous items left out."
+        ).format(
+            created=self.created,
+            updated=self.updated,
+            deactivated=self.deactivated,
+            unchanged=self.unchanged,
+            skipped=self.skipped,
+        )
+
     @property
     def changed(self) -> int:
         return self.created + self.updated + self.deactivated

@@ -279,15 +279,6 @@ class GenerateView(LoginRequiredMixin, View):
         done = quiz.generate(by=request.user)
         messages.success(
             request,
-            _(
-                "Questions from the dictionary: {created} new, {updated} changed, {deactivated} out of use, "
-                "{unchanged} unchanged; {skipped} ambiguous items left out."
-            ).format(
-                created=done.created,
-                updated=done.updated,
-                deactivated=done.deactivated,
-                unchanged=done.unchanged,
-                skipped=done.skipped,
-            ),
+            done.summary(),
         )
         return redirect("quiz:question-list")

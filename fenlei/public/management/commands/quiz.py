@@ -25,15 +25,4 @@ class Command(BaseCommand):
         if action == "generate":
             with using_face(Face.CLI):
                 done = quiz.generate(by=None)
-            self.stdout.write(
-                _(
-                    "Questions from the dictionary: {created} new, {updated} changed, {deactivated} out of use, "
-                    "{unchanged} unchanged; {skipped} ambiguous items left out."
-                ).format(
-                    created=done.created,
-                    updated=done.updated,
-                    deactivated=done.deactivated,
-                    unchanged=done.unchanged,
-                    skipped=done.skipped,
-                )
-            )
+            self.stdout.write(done.summary())
