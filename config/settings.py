@@ -216,6 +216,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if FENLEI_BEHIND_P
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # the throttles' client address: the socket's, or the last X-Forwarded-For hop behind our proxy
+    # (unset, DRF would trust the whole header a client may write)
+    "NUM_PROXIES": 1 if FENLEI_BEHIND_PROXY else 0,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -223,7 +223,9 @@ class ResidentReport(ScopedModel):
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     client = models.CharField(max_length=64, editable=False, db_index=True)
 
-    scope = Scope(area="area_path", site="site_id")
+    #: Seen by the areas it lies in, not by the site it names: the resident may be reporting the
+    #: property company itself, which learns of the problem through the rectification order.
+    scope = Scope(area="area_path")
     attachment_slots = (Slot("photo", _("Photos"), max_files=3),)
     #: the follow link's secret and the sender's digest never reach the audit log
     audit_exclude = Model.audit_exclude | {"token", "client"}

@@ -112,10 +112,13 @@ class ReportIn:
     accuracy_m: object = None
 
 
-def token_for(key: str) -> str:
-    """The follow-link token of the report made from the form key `key`: a keyed digest, so a retried
-    submission finds its report and nobody can derive a token without the site's secret."""
-    raw = hmac.new(settings.SECRET_KEY.encode(), f"fenlei.report|{key}".encode(), hashlib.sha256).digest()
+def token_for(client: str, key: str) -> str:
+    """The follow-link token of the report `client` made from the form key `key`: a keyed digest, so a
+    retried submission from the same connection finds its report, another sender using the same key
+    does not, and nobody can derive a token without the site's secret."""
+    raw = hmac.new(
+        settings.SECRET_KEY.encode(), f"fenlei.report|{client}|{key}".encode(), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(raw[:18]).decode()
 
 
@@ -211,7 +214,7 @@ def submit(
     submission gives back the report it already made instead of a second one (and is not counted
     against the limits again). Refuses with a ValidationError naming each bad field, a bad photo, or
     the sender's limit (a non-field error with the code "limit")."""
-    token = token_for(key) if key else None
+    token = token_for(client, key) if key else None
     if token:
         kept = ResidentReport.objects.filter(token=token).first()
         if kept is not None:
@@ -220,20 +223,22 @@ def submit(
     photos = [p for p in photos if p is not None]
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photo": _("Send at most {n} photos.").format(n=MAX_PHOTOS)})
-    try:
-        limits.check(
-            ResidentReport.objects.all(),
-            client,
-            per_hour=settings.FENLEI_PUBLIC_REPORTS_PER_HOUR,
-            per_day=settings.FENLEI_PUBLIC_REPORTS_PER_DAY,
-            now=now,
-        )
-    except ValidationError as exc:
-        raise ValidationError({NON_FIELD_ERRORS: [exc]}) from None
     prepared = attachments.prepare(ResidentReport, "photo", photos, label="photo") if photos else []
+    for photo in prepared:  # the form promises: what the camera wrote (time, place) is not kept
+        photo.taken_at = photo.latitude = photo.longitude = None
     written: list[str] = []
     try:
         with transaction.atomic():
+            try:
+                limits.check(
+                    ResidentReport.objects.all(),
+                    client,
+                    per_hour=settings.FENLEI_PUBLIC_REPORTS_PER_HOUR,
+                    per_day=settings.FENLEI_PUBLIC_REPORTS_PER_DAY,
+                    now=now,
+                )
+            except ValidationError as exc:
+                raise ValidationError({NON_FIELD_ERRORS: [exc]}) from None
             report = ResidentReport(area_path=fields["area"].path, client=client, **fields)
             if token:
                 report.token = token

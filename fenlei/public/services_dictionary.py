@@ -115,7 +115,10 @@ def feedback_submit(
 
 
 def _refuse_taken_name(item: Item) -> None:
-    """A name or another name already used by another item (as name or as other name)."""
+    """A name another item has, or an other name this change adds that another item already has
+    (as its name or as an other name: the lookup's answer would then depend on which came first).
+    Only the other names the change adds are checked, so entries shipped that way can still be edited;
+    a name may equal another item's other name (the name wins)."""
     from fenlei.public.text import normal
 
     name = normal(item.name)
@@ -123,10 +126,27 @@ def _refuse_taken_name(item: Item) -> None:
     others = Item.objects.exclude(pk=item.pk)
     if item.name and others.filter(name=name).exists():
         raise ValidationError({"name": _("Another item already has this name.")})
-    taken = sorted(n for n in aliases if others.filter(name=n).exists())
+    before = set()
+    if item.pk:
+        stored = Item.objects.filter(pk=item.pk).values_list("aliases", flat=True).first()
+        before = {normal(a) for a in stored or []}
+    added = aliases - before
+    if not added:
+        return
+    taken = sorted(others.filter(name__in=added).values_list("name", flat=True))
     if taken:
         raise ValidationError(
             {"aliases": _("Already the name of another item: {names}.").format(names="、".join(taken))}
+        )
+    used = {normal(a): other for other, names in others.values_list("name", "aliases") for a in names or []}
+    taken = sorted(n for n in added if n in used)
+    if taken:
+        raise ValidationError(
+            {
+                "aliases": _("Already other names of other items: {names}.").format(
+                    names="、".join(f"{n}（{used[n]}）" for n in taken)
+                )
+            }
         )
 
 

@@ -121,7 +121,7 @@ def test_a_residents_report_becomes_an_order_and_the_reporter_follows_it(
         services.transition(order, Step.ANSWER, by=world.mia, photos=[after], note="物业已清运")
         phone.reload()
         assert _status(phone) == (ReportState.ORDERED, "fixed")
-        services.transition(order, Step.VERIFY, by=world.ian, note="复核通过")
+        services.transition(order, Step.VERIFY, by=world.ian, note="督导员内部意见")
         phone.reload()
         assert _status(phone) == (ReportState.ORDERED, "closed")
         steps = phone.locator("#report-timeline li[data-step]")
@@ -131,7 +131,7 @@ def test_a_residents_report_becomes_an_order_and_the_reporter_follows_it(
             Step.VERIFY,
         ]
         text = phone.locator("main").inner_text()
-        for hidden in ("Sam", "Mia", "Ian", "物业已清运", "复核通过", order.number):
+        for hidden in ("Sam", "Mia", "Ian", "物业已清运", "督导员内部意见", order.number):
             assert hidden not in text, hidden
         assert phone.evaluate(NO_SIDEWAYS_SCROLL)
     finally:

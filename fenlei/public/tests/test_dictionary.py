@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -295,3 +296,17 @@ def test_api_lists_keep_their_query_count(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         body = api.get(reverse("public-api:dictionary-feedback-list"), {"state": "open"}).json()
     assert body["count"] == 5
+
+
+def test_an_other_name_another_item_has_is_refused_but_shipped_ones_stay_editable(world):
+    from fenlei.public.services_dictionary import _refuse_taken_name
+
+    owner = Item.objects.exclude(aliases=[]).order_by("name").first()
+    alias = owner.aliases[0]
+    newcomer = Item(name="测试新物品", category="residual", aliases=[alias])
+    newcomer.clean()
+    with pytest.raises(ValidationError) as refused:
+        _refuse_taken_name(newcomer)
+    assert "aliases" in refused.value.message_dict
+    owner.category = "residual"  # its own other names are not "added" by this change
+    _refuse_taken_name(owner)
