@@ -30,6 +30,12 @@ KIND_LEVEL = {
     AreaKind.VILLAGE: AreaLevel.COMMUNITY,
 }
 
+
+def kinds_at(*levels: int) -> list[str]:
+    """The area kinds standing at any of `levels` (e.g. street, town and township for STREET)."""
+    return [kind for kind, level in KIND_LEVEL.items() if level in levels]
+
+
 #: The kinds each level may hold as children.
 CHILD_KINDS = {
     AreaLevel.CITY: (AreaKind.DISTRICT,),

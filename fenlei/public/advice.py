@@ -27,6 +27,20 @@ def advice_for(item_advice: str, category: str) -> str:
     return item_advice or str(ADVICE.get(category, ""))
 
 
+def advice_of(answer) -> str:
+    """How to put out what a lookup answered: the item's own advice where the office wrote one, else
+    its category's; empty when the lookup is not sure (one query, for an item of the dictionary)."""
+    from fenlei.public.choices import UNKNOWN
+    from fenlei.public.models import Item
+
+    if answer.category == UNKNOWN:
+        return ""
+    own = ""
+    if answer.item:
+        own = Item.objects.filter(name=answer.item).values_list("advice", flat=True).first() or ""
+    return advice_for(own, answer.category)
+
+
 def category_label(code: str) -> str:
     """The category's name as the district calls it (e.g. 湿垃圾 under Shanghai's naming)."""
     from fenlei.taxonomy.naming import stream_for_category

@@ -11,10 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fenlei.public.advice import advice_for
-from fenlei.public.choices import UNKNOWN
+from fenlei.public.advice import advice_of
 from fenlei.public.lookup import index, lookup
-from fenlei.public.models import Item
 from fenlei.public.views import MAX_QUERY
 
 
@@ -49,12 +47,13 @@ class LookupApi(APIView):
         if not query or len(query) > MAX_QUERY:
             raise serializers.ValidationError({"q": [_("Give an item's name (at most 40 characters).")]})
         answer = lookup(query, index())
-        advice = ""
-        if answer.category != UNKNOWN:
-            item = Item.objects.filter(name=answer.item).only("advice").first() if answer.item else None
-            advice = advice_for(item.advice if item else "", answer.category)
         return Response(
-            {**answer.as_json(), "item": answer.item, "advice": advice, "rules": settings.FENLEI_ITEM_RULES}
+            {
+                **answer.as_json(),
+                "item": answer.item,
+                "advice": advice_of(answer),
+                "rules": settings.FENLEI_ITEM_RULES,
+            }
         )
 
 

@@ -333,10 +333,10 @@ def home_area():
 
 def communities():
     """The open communities (and villages) a resident may name, with their street, in tree order."""
-    from fenlei.org.choices import KIND_LEVEL, AreaLevel
+    from fenlei.org.choices import AreaLevel, kinds_at
     from fenlei.org.models import Area
 
-    kinds = [k for k, level in KIND_LEVEL.items() if level == AreaLevel.COMMUNITY]
+    kinds = kinds_at(AreaLevel.COMMUNITY)
     return Area.objects.open().filter(kind__in=kinds).select_related("parent").order_by("path")
 
 

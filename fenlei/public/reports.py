@@ -36,7 +36,7 @@ from fenlei.facilities.models import DropOffPoint
 from fenlei.inspections import services as inspections
 from fenlei.inspections.choices import PHASE, Concern, Phase, Step, TargetType
 from fenlei.inspections.models import ChecklistItem, RectificationOrder
-from fenlei.org.choices import KIND_LEVEL, AreaLevel
+from fenlei.org.choices import AreaLevel, kinds_at
 from fenlei.org.models import Area, Site
 from fenlei.public import limits
 from fenlei.public.choices import ReportKind, ReportState
@@ -55,8 +55,8 @@ notify.register(
     labels={"kind": ReportKind},
 )
 
-_STREET_KINDS = [k for k, v in KIND_LEVEL.items() if v == AreaLevel.STREET]
-_COMMUNITY_KINDS = [k for k, v in KIND_LEVEL.items() if v == AreaLevel.COMMUNITY]
+_STREET_KINDS = kinds_at(AreaLevel.STREET)
+_COMMUNITY_KINDS = kinds_at(AreaLevel.COMMUNITY)
 
 
 # --- the places a resident may name --------------------------------------------------------------

@@ -6,10 +6,9 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views import View
 
-from fenlei.public.advice import advice_for, category_label
+from fenlei.public.advice import advice_of, category_label
 from fenlei.public.choices import UNKNOWN
 from fenlei.public.lookup import MODEL, index, lookup, similar
-from fenlei.public.models import Item
 from fenlei.public.text import normal
 
 #: The longest question the page reads.
@@ -33,13 +32,10 @@ class LookupView(View):
                 percent=round(answer.confidence * 100),
             )
             if found:
-                item = None
-                if answer.item:
-                    item = Item.objects.filter(name=answer.item).only("advice").first()
                 name = answer.item or normal(query)
                 context.update(
                     label=category_label(answer.category),
-                    advice=advice_for(item.advice if item else "", answer.category),
+                    advice=advice_of(answer),
                     similar=similar(name, idx, category=answer.category),
                 )
         return render(request, "public/lookup.html", context)

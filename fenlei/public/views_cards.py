@@ -17,12 +17,12 @@ from django.views import View
 
 from fenlei.core.roles import Action
 from fenlei.core.scoping import for_user, get_for_user, subtree_q
-from fenlei.org.choices import AreaKind
+from fenlei.org.choices import AreaLevel, kinds_at
 from fenlei.org.models import Area, Site
 from fenlei.public import cards
 
-COMMUNITY_KINDS = (AreaKind.COMMUNITY, AreaKind.VILLAGE)
-STREET_KINDS = (AreaKind.STREET, AreaKind.TOWN, AreaKind.TOWNSHIP)
+COMMUNITY_KINDS = kinds_at(AreaLevel.COMMUNITY)
+STREET_KINDS = kinds_at(AreaLevel.STREET)
 #: The most cards one download prints (a street's batch above it is refused with a message).
 MAX_BATCH = 1000
 

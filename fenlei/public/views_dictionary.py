@@ -21,14 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from fenlei.core import audit
-from fenlei.core.models import AuditEntry
 from fenlei.core.roles import Action
-from fenlei.core.scoping import can_anywhere, for_user, get_for_user, scope_q
+from fenlei.core.scoping import for_user, get_for_user, scope_q
 from fenlei.core.views import (
+    HistoryView,
     ScopedDetailView,
     ScopedListView,
-    ScopedMixin,
     ServiceFormView,
     attach_errors,
 )
@@ -278,29 +276,11 @@ class ItemDeactivateView(ItemFormMixin, ServiceFormView):
         return reverse("dictionary:item-detail", args=[result.pk])
 
 
-class ItemHistoryView(ScopedMixin, View):
-    """The audit history of one item, for anyone who may see it."""
+class ItemHistoryView(HistoryView):
+    """The audit history of one item, for anyone who may see it (core's history page)."""
 
     model = Item
-
-    def get(self, request, pk):
-        obj = self.get_object()
-        page = Paginator(audit.history(obj), 50).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "public/dictionary/item_history.html",
-            {
-                "object": obj,
-                "entries": page.object_list,
-                "page_obj": page,
-                "can_audit": can_anywhere(request.user, Action.AUDIT, AuditEntry),
-                "nav_active": NAV,
-                "breadcrumbs": _crumbs(
-                    {"label": obj.name, "url": reverse("dictionary:item-detail", args=[obj.pk])},
-                    {"label": _("History"), "url": None},
-                ),
-            },
-        )
+    extra_context = {"nav_active": NAV}
 
 
 # --- the office's queue of answers reported wrong -----------------------------------------------------
